@@ -1,0 +1,36 @@
+# Every target does its own set-up: a fresh machine needs only Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install demo test lint typecheck eval bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/factcheck verify claims/openai-leadership-2024-08-08/article.md \
+		--claims claims/openai-leadership-2024-08-08/claims.yaml --offline --out factcheck-report
+
+lint: $(STAMP)
+	$(BIN)/ruff check factcheck tests benchmarks
+	$(BIN)/ruff format --check factcheck tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy factcheck
+
+test: lint typecheck
+	$(BIN)/python -m pytest --record-mode=none --block-network -q
+
+eval: $(STAMP)
+	$(BIN)/python benchmarks/evaluate.py
+
+clean:
+	rm -rf $(VENV) factcheck-report .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,48 @@
+"""Errors factcheck raises on bad input or misuse; every message says what to fix.
+
+A dead link is not an error: it becomes a Source with a status. These are for input a run
+cannot use at all, and the CLI turns each into one ``Error: ...`` line and exit code 2.
+
+    FactcheckError
+    ├── InputError            an article, claim set or report that cannot be read
+    │   ├── ArticleError      missing, a directory, binary, not text
+    │   ├── ClaimSetError     a claim set YAML that does not parse or does not fit the article
+    │   └── ReportFileError   a saved report.json that cannot be re-rendered
+    ├── CassetteError         a cassette that does not parse, or replay that cannot proceed
+    ├── OutputError           a report that cannot be written (unwritable directory, disk full)
+    └── UsageError            options that contradict each other or name unknown values
+"""
+
+from __future__ import annotations
+
+
+class FactcheckError(Exception):
+    """Base class: a problem the user can fix, described in one line."""
+
+
+class InputError(FactcheckError):
+    """An input file cannot be used."""
+
+
+class ArticleError(InputError):
+    """The article cannot be read as text."""
+
+
+class ClaimSetError(InputError):
+    """The claim set cannot be loaded."""
+
+
+class ReportFileError(InputError):
+    """A saved report.json cannot be loaded."""
+
+
+class CassetteError(FactcheckError):
+    """A cassette cannot be loaded or replayed."""
+
+
+class OutputError(FactcheckError):
+    """A report file cannot be written."""
+
+
+class UsageError(FactcheckError):
+    """The options given do not make sense together."""

@@ -1,0 +1,47 @@
+"""Every threshold, limit and timeout, with its unit and the reason for its value.
+
+One frozen dataclass per stage, gathered in ``Settings``. The CLI builds one from its options;
+tests build their own with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Limits for fetching cited links."""
+
+    timeout: float = 20.0  # seconds, connect + read, per request
+    max_bytes: int = 20_000_000  # decompressed body cap; long court filings run to ~2 MB of text
+    max_redirects: int = 10
+    max_concurrency: int = 16  # requests in flight over all hosts
+    per_host_concurrency: int = 4  # politeness: never hammer one site
+    retries: int = 2  # extra attempts for transport errors, 408, 429, 503
+    backoff_base: float = 0.5  # seconds; doubled per attempt, with jitter
+    max_retry_after: float = 10.0  # seconds; a longer Retry-After is not waited for
+    allow_private: bool = False  # let loopback/private addresses through (tests, intranets)
+    wayback: bool = True  # fall back to the Wayback Machine for unreadable pages
+    user_agent: str = ""  # empty: "factcheck/<version> (+project URL)"
+    oembed_endpoint: str = "https://publish.twitter.com/oembed"
+    oembed_fallback_endpoint: str = "https://publish.x.com/oembed"
+    documentcloud_api: str = "https://api.www.documentcloud.org/api/documents/"
+    wayback_available_api: str = "https://archive.org/wayback/available"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    """How candidate passages are found and judged."""
+
+    candidates: int = 20  # passages per claim kept after lexical ranking
+    evidence_per_claim: int = 3  # quotes shown per claim
+    window_sentences: int = 3  # sentences joined into one window: 2-3 often back one claim together
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All settings of one run."""
+
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    match: MatchSettings = field(default_factory=MatchSettings)
