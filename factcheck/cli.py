@@ -1,0 +1,540 @@
+"""The ``factcheck`` command: parse options, read and write files, print, and set the exit code.
+
+This is the only module that prints. Library errors become one ``Error: ...`` line and exit
+code 2; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+from factcheck.errors import FactcheckError, UsageError
+from factcheck.models import Verdict
+from factcheck.version import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from factcheck.models import Article, Claim, Report, Source
+    from factcheck.pipeline import Recording
+    from factcheck.reports import ReportOptions
+
+EXIT_OK = 0
+EXIT_FAIL_ON = 1  # done, but a verdict named in --fail-on occurred
+EXIT_BAD_INPUT = 2
+EXIT_BUG = 3  # an unexpected error: a bug in factcheck
+EXIT_INTERRUPTED = 130
+
+FORMATS = ("md", "json", "html", "claimreview", "junit")
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="factcheck")
+@click.option(
+    "--debug", is_flag=True, help="Show the full traceback of an error (for bug reports)."
+)
+def cli(debug: bool) -> None:
+    """Check that the sources an article cites say what the article claims.
+
+    \b
+    Example:
+      factcheck extract article.md -o claims.yaml
+      factcheck verify article.md --claims claims.yaml --out report/
+      factcheck verify article.md --offline --fail-on contradicted,not_supported
+    """
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the claim set here, not to stdout.",
+)
+def extract(article: Path, output: Path | None) -> None:
+    """List the checkable claims of ARTICLE as an editable YAML claim set.
+
+    \b
+    Example:
+      factcheck extract claims/openai-leadership-2024-08-08/article.md -o claims.yaml
+    """
+    from factcheck.article import load_article
+    from factcheck.claims import dump_claim_set, extract_claims
+    from factcheck.fileio import write_atomic
+
+    parsed = load_article(article)
+    _warn(parsed.warnings)
+    claims = extract_claims(parsed)
+    text = dump_claim_set(parsed, claims)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"{len(claims)} claims from {article} written to {output}", err=True)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--claims",
+    "claims_path",
+    type=click.Path(path_type=Path),
+    help="Use this (edited) claim set instead of extracting claims. One article only.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("factcheck-report"),
+    show_default=True,
+    help="Directory for the reports (one subdirectory per article when several).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,json,html",
+    show_default=True,
+    help=f"Comma-separated report formats: {','.join(FORMATS)}.",
+)
+@click.option(
+    "--cassette", type=click.Path(path_type=Path), help="Record to / replay from this file."
+)
+@click.option(
+    "--record-mode",
+    type=click.Choice(RECORD_MODES),
+    help="How the cassette is used [default: once; none with --offline].",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Replay the cassette only; never open a socket "
+    "(default cassette: cassettes/<article stem>.yaml).",
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Let links to loopback/private addresses through."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds each request may take (connect + read).",
+)
+@click.option(
+    "--fail-on", default="", help="Exit 1 when any of these verdicts occurs (comma-separated)."
+)
+@click.option("--reviewer", default="factcheck", show_default=True, help="Author of ClaimReviews.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def verify(
+    articles: tuple[Path, ...],
+    claims_path: Path | None,
+    out_dir: Path,
+    formats: str,
+    cassette: Path | None,
+    record_mode: str | None,
+    offline: bool,
+    allow_private: bool,
+    timeout: float,
+    fail_on: str,
+    reviewer: str,
+    quiet: bool,
+) -> None:
+    """Fetch the links ARTICLES cite, judge each claim, and write the reports.
+
+    ARTICLES are Markdown files or directories of them. Several articles share one fetch of
+    each distinct link and get one report directory each, plus an index.
+
+    \b
+    Example:
+      factcheck verify claims/openai-leadership-2024-08-08/article.md \\
+          --claims claims/openai-leadership-2024-08-08/claims.yaml --offline \\
+          --cassette cassettes/openai-leadership-2024-08-08.yaml --fail-on contradicted
+    """
+    from factcheck.article import load_article
+    from factcheck.claims import extract_claims, load_claim_set
+    from factcheck.pipeline import build_report, fetch, gather_urls, sources_for
+
+    format_list = _parse_formats(formats)
+    fail_verdicts = _parse_verdicts(fail_on)
+    paths = _expand_articles(articles)
+    if claims_path is not None and len(paths) > 1:
+        raise UsageError("--claims applies to one article; give one ARTICLE or drop --claims")
+    recording = _recording(paths, cassette, record_mode, offline)
+    settings = _settings(timeout=timeout, allow_private=allow_private)
+    console = _console(quiet)
+
+    inputs: list[tuple[Path, Article, Sequence[Claim]]] = []
+    for path in paths:
+        try:
+            article = load_article(path)
+            if claims_path is not None:
+                claims = load_claim_set(_read_text(claims_path), article)
+            else:
+                claims = extract_claims(article)
+        except FactcheckError as exc:
+            if len(paths) == 1:
+                raise
+            _echo_error(f"{path}: {exc} (skipped)")
+            continue
+        _warn(article.warnings, prefix=f"{path}: ")
+        inputs.append((path, article, claims))
+    if not inputs:
+        raise UsageError("none of the articles could be read")
+
+    urls = gather_urls([(article, claims) for _, article, claims in inputs])
+    with _progress(console, len(urls)) as advance:
+        sources = fetch(
+            urls, settings, recording, reference_date=inputs[0][1].date, on_progress=advance
+        )
+
+    options = _report_options(fail_verdicts, reviewer)
+    reports: list[tuple[Path, Report]] = []
+    for path, article, claims in inputs:
+        report = build_report(
+            article,
+            claims,
+            sources_for(article, claims, sources),
+            settings,
+            recording=recording,
+            claims_path=claims_path,
+        )
+        target = out_dir if len(inputs) == 1 else out_dir / _report_dir_name(path, reports)
+        _write(report, target, format_list, options)
+        reports.append((target, report))
+        if console is not None:
+            _print_summary(console, report, target)
+    if len(inputs) > 1:
+        from factcheck.reports import write_index
+
+        index = write_index([(target, report) for target, report in reports], out_dir)
+        if console is not None:
+            console.print(f"Index of {len(reports)} reports: {index}")
+    _exit_for(fail_verdicts, [report for _, report in reports])
+
+
+@cli.command()
+@click.argument("report_json", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "formats",
+    default="md,html",
+    show_default=True,
+    help=f"Comma-separated formats to render: {','.join(FORMATS)}.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Directory to write to [default: beside REPORT_JSON].",
+)
+@click.option(
+    "--fail-on", default="", help="Exit 1 when any of these verdicts occurs (comma-separated)."
+)
+@click.option("--reviewer", default="factcheck", show_default=True, help="Author of ClaimReviews.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def report(
+    report_json: Path, formats: str, out_dir: Path | None, fail_on: str, reviewer: str, quiet: bool
+) -> None:
+    """Render a saved report.json in other formats, without fetching or matching.
+
+    \b
+    Example:
+      factcheck report factcheck-report/report.json --format claimreview,junit
+    """
+    import json
+
+    from factcheck.errors import ReportFileError
+    from factcheck.report_json import report_from_dict
+
+    try:
+        data = json.loads(_read_text(report_json))
+    except ValueError as exc:
+        raise ReportFileError(f"{report_json} is not JSON ({exc}); give a report.json") from exc
+    saved = report_from_dict(data)
+    fail_verdicts = _parse_verdicts(fail_on)
+    target = out_dir or report_json.parent
+    written = _write(
+        saved, target, _parse_formats(formats), _report_options(fail_verdicts, reviewer)
+    )
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+    _exit_for(fail_verdicts, [saved])
+
+
+@cli.command()
+@click.argument("input_file", metavar="[IN.jsonl|-]", type=click.File("rb"), default="-")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write JSONL here, not to stdout."
+)
+def judge(input_file: IO[bytes], output: Path | None) -> None:
+    """Judge claim-vs-evidence pairs from JSONL, with no fetching.
+
+    Each input line: {"id", "claim", "evidence": [str, ...]} (evidence may be one string).
+    Each output line, in input order: {"id", "label", "score", "evidence": [{"index", "score",
+    "text"}, ...]}, best evidence first.
+
+    \b
+    Example:
+      echo '{"id": 1, "claim": "Paris is in France.",
+             "evidence": ["Paris is the capital of France."]}' | factcheck judge
+    """
+    from factcheck.judge import judge_jsonl
+
+    lines = judge_jsonl(_numbered_lines(input_file))
+    if output is None:
+        for line in lines:
+            click.echo(line)
+        return
+    from factcheck.fileio import write_atomic
+
+    write_atomic(output, "".join(f"{line}\n" for line in lines))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(stream, start=1):
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"line {number} of the input is not UTF-8 ({exc.reason})") from exc
+
+
+def _read_text(path: Path) -> str:
+    from factcheck.errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path} does not exist; check the path") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path} is a directory; give a file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _parse_formats(text: str) -> list[str]:
+    formats = [word.strip().lower() for word in text.split(",") if word.strip()]
+    unknown = [word for word in formats if word not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(
+            f"unknown report format {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(FORMATS)}"
+        )
+    return list(dict.fromkeys(formats))
+
+
+def _parse_verdicts(text: str) -> frozenset[Verdict]:
+    words = [word.strip().lower() for word in text.split(",") if word.strip()]
+    known = {verdict.value for verdict in Verdict}
+    unknown = [word for word in words if word not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown verdict {', '.join(unknown)} in --fail-on; "
+            f"choose from {', '.join(sorted(known))}"
+        )
+    return frozenset(Verdict(word) for word in words)
+
+
+def _expand_articles(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; directories become the Markdown files inside them, sorted."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir() and len(paths) == 1 and not any(path.iterdir()):
+            raise UsageError(f"{path} is an empty directory; give a Markdown article")
+        if path.is_dir():
+            found = sorted(
+                item for item in path.rglob("*") if item.suffix.lower() in ARTICLE_SUFFIXES
+            )
+            if not found:
+                raise UsageError(f"{path} is a directory with no .md articles; give an article")
+            expanded += found
+        else:
+            expanded.append(path)
+    return list(dict.fromkeys(expanded))
+
+
+def default_cassette(article: Path) -> Path | None:
+    """cassettes/<article stem>.yaml, or cassettes/<folder>.yaml for claims/<folder>/article.md."""
+    for name in (article.stem, article.resolve().parent.name):
+        candidate = Path("cassettes") / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _recording(
+    paths: Sequence[Path], cassette: Path | None, record_mode: str | None, offline: bool
+) -> Recording:
+    from factcheck.pipeline import Recording
+
+    if offline:
+        if record_mode not in (None, "none"):
+            raise UsageError(
+                f"--offline replays only; it cannot be combined with --record-mode {record_mode}"
+            )
+        if cassette is None and len(paths) == 1:
+            cassette = default_cassette(paths[0])
+        return Recording(cassette=cassette, record_mode="none", offline=True)
+    if cassette is None:
+        if record_mode is not None:
+            raise UsageError("--record-mode needs --cassette FILE to record to")
+        return Recording()
+    return Recording(cassette=cassette, record_mode=record_mode or "once")
+
+
+def _settings(*, timeout: float, allow_private: bool) -> Any:
+    from dataclasses import replace
+
+    from factcheck.settings import Settings
+
+    defaults = Settings()
+    return replace(
+        defaults, fetch=replace(defaults.fetch, timeout=timeout, allow_private=allow_private)
+    )
+
+
+def _report_options(fail_on: frozenset[Verdict], reviewer: str) -> ReportOptions:
+    from factcheck.reports import ReportOptions
+
+    return ReportOptions(fail_on=fail_on, reviewer=reviewer)
+
+
+def _write(
+    report: Report, out_dir: Path, formats: Sequence[str], options: ReportOptions
+) -> list[Path]:
+    from factcheck.reports import write_reports
+
+    return write_reports(report, out_dir, formats, options)
+
+
+def _report_dir_name(path: Path, done: Sequence[tuple[Path, Report]]) -> str:
+    """A directory name per article: its stem, or its folder for claims/<name>/article.md."""
+    name = path.stem if path.stem != "article" else path.resolve().parent.name
+    taken = {target.name for target, _ in done}
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}-{number}", number + 1
+    return candidate
+
+
+def _exit_for(fail_on: frozenset[Verdict], reports: Sequence[Report]) -> None:
+    hits = {result.verdict for report in reports for result in report.results} & fail_on
+    if hits:
+        raise SystemExit(EXIT_FAIL_ON)
+
+
+def _console(quiet: bool) -> Console | None:
+    if quiet:
+        return None
+    from rich.console import Console
+
+    # rich honours NO_COLOR and drops colour when stderr is not a terminal.
+    return Console(stderr=True, highlight=False)
+
+
+class _progress:
+    """A progress bar over the fetch on a terminal; plain lines otherwise; nothing when quiet."""
+
+    def __init__(self, console: Console | None, total: int) -> None:
+        self.console, self.total, self.done = console, total, 0
+        self._bar: Any = None
+
+    def __enter__(self) -> Any:
+        if self.console is not None and self.console.is_terminal and self.total:
+            from rich.progress import Progress
+
+            self._bar = Progress(console=self.console, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("Fetching sources", total=self.total)
+        return self.advance
+
+    def advance(self, source: Source) -> None:
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1)
+        elif self.console is not None:
+            self.console.print(
+                f"[{self.done}/{self.total}] {source.status.value:<17} {source.url}",
+                markup=False,
+                soft_wrap=True,
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _print_summary(console: Console, report: Report, target: Path) -> None:
+    from factcheck.terminal import render_summary
+
+    render_summary(report, console)
+    if report.record_command:
+        console.print(
+            "Some sources are not in the cassette. Record them where a network exists with:",
+            markup=False,
+        )
+        console.print(f"  {report.record_command}", markup=False, soft_wrap=True)
+    console.print(f"Report written to {target}/", markup=False)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from factcheck.report_junit import github_annotations
+
+        for line in github_annotations(report, _report_options(frozenset(), "factcheck")):
+            click.echo(line)
+
+
+def _warn(warnings: Sequence[str], prefix: str = "") -> None:
+    for warning in warnings:
+        click.echo(f"Warning: {prefix}{warning}", err=True)
+
+
+def _echo_error(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code instead of raising (the console script's entry point)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("FACTCHECK_DEBUG") == "1"
+    try:
+        cli.main(args=args, prog_name="factcheck", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        return EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_BAD_INPUT
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        click.echo("Interrupted: no report was written for the run in progress.", err=True)
+        return EXIT_INTERRUPTED
+    except FactcheckError as exc:
+        if debug:
+            raise
+        _echo_error(str(exc))
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if debug:
+            raise
+        _echo_error(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in factcheck "
+            f"{__version__}; run again with --debug and report the traceback."
+        )
+        return EXIT_BUG
+    return EXIT_OK

@@ -1,0 +1,144 @@
+"""verify(article, claims, settings) -> Report: the stages wired together.
+
+The stages are imported inside the functions that use them, so ``factcheck --help`` and the
+light modules (models, errors, settings) load without httpx, numpy or the dictionaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from factcheck.models import Article, Claim, Report, Source, SourceStatus
+from factcheck.settings import Settings
+from factcheck.version import __version__
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """Where fetched HTTP traffic is recorded to or replayed from."""
+
+    cassette: Path | None = None
+    record_mode: str = "none"  # none | once | new_episodes | all (vcrpy's words)
+    offline: bool = False  # replay only: never open a socket
+
+
+def cited_urls(article: Article, claims: Sequence[Claim]) -> list[str]:
+    """An article's URLs to fetch, once each, in order of first appearance."""
+    urls = [link.url for link in article.cited_links]
+    urls += [url for claim in claims for url in claim.source_urls]
+    return list(dict.fromkeys(urls))
+
+
+def gather_urls(inputs: Sequence[tuple[Article, Sequence[Claim]]]) -> list[str]:
+    """Every distinct URL over several articles: each is fetched once (a URL asked twice fails on
+    replay, and a site should not be asked twice)."""
+    return list(
+        dict.fromkeys(url for article, claims in inputs for url in cited_urls(article, claims))
+    )
+
+
+def sources_for(
+    article: Article, claims: Sequence[Claim], fetched: Sequence[Source]
+) -> list[Source]:
+    """The fetched sources one article cites, numbered S1, S2, ... in its own order."""
+    by_url = {source.url: source for source in fetched}
+    return [
+        replace(by_url[url], id=f"S{number}")
+        for number, url in enumerate(cited_urls(article, claims), start=1)
+    ]
+
+
+def record_command(article: Article, claims_path: Path | None, recording: Recording) -> str:
+    """The command that records the sources an offline run could not replay."""
+    words = ["factcheck", "verify", article.path]
+    if claims_path is not None:
+        words += ["--claims", str(claims_path)]
+    if recording.cassette is not None:
+        words += ["--cassette", str(recording.cassette)]
+    words += ["--record-mode", "new_episodes"]
+    return shlex.join(words)
+
+
+def fetch(
+    urls: Sequence[str],
+    settings: Settings,
+    recording: Recording,
+    *,
+    reference_date: dt.date | None = None,
+    on_progress: Callable[[Source], None] | None = None,
+) -> list[Source]:
+    """Fetch each URL (ids S1, S2, ... in order), through the cassette when one is given."""
+    from factcheck.fetch import fetch_sources
+    from factcheck.recording import cassette
+
+    requests = [(f"S{number}", url) for number, url in enumerate(urls, start=1)]
+    with cassette(recording.cassette, recording.record_mode, recording.offline):
+        return fetch_sources(
+            requests, settings.fetch, reference_date=reference_date, on_progress=on_progress
+        )
+
+
+def build_report(
+    article: Article,
+    claims: Sequence[Claim],
+    sources: Sequence[Source],
+    settings: Settings,
+    *,
+    recording: Recording | None = None,
+    claims_path: Path | None = None,
+) -> Report:
+    """Judge every claim against the fetched sources and gather the report."""
+    from factcheck.verdict import assess_claims
+
+    recording = recording or Recording()
+    results = assess_claims(claims, sources, settings.match)
+    missing = any(source.status is SourceStatus.NOT_RECORDED for source in sources)
+    return Report(
+        article=article,
+        sources=tuple(sources),
+        results=results,
+        tool_version=__version__,
+        generated_at=_now(),
+        cassette=str(recording.cassette) if recording.cassette else "",
+        record_command=record_command(article, claims_path, recording) if missing else "",
+        warnings=article.warnings,
+    )
+
+
+def verify(
+    article: Article,
+    claims: Sequence[Claim],
+    settings: Settings,
+    *,
+    recording: Recording | None = None,
+    claims_path: Path | None = None,
+    on_progress: Callable[[Source], None] | None = None,
+) -> Report:
+    """Fetch the article's cited sources and judge each claim against them."""
+    recording = recording or Recording()
+    sources = fetch(
+        cited_urls(article, claims),
+        settings,
+        recording,
+        reference_date=article.date,
+        on_progress=on_progress,
+    )
+    return build_report(
+        article, claims, sources, settings, recording=recording, claims_path=claims_path
+    )
+
+
+def _now() -> str:
+    """UTC now, or SOURCE_DATE_EPOCH when set, so a replayed report can be reproduced exactly."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch.isdigit()
+        else dt.datetime.now(dt.UTC)
+    )
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
