@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test lint typecheck eval bench clean
+.PHONY: install browser demo test lint typecheck eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The HTML report is checked in a real browser: Debian's chromium, installed when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the HTML report test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium could not be installed; the browser test will fail"; }
 
 demo: $(STAMP)
 	$(BIN)/factcheck verify claims/openai-leadership-2024-08-08/article.md \
@@ -26,7 +33,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy factcheck
 
-test: lint typecheck
+test: lint typecheck browser
 	$(BIN)/python -m pytest --record-mode=none --block-network -q
 
 eval: $(STAMP)

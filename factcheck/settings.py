@@ -28,6 +28,11 @@ class FetchSettings:
     oembed_fallback_endpoint: str = "https://publish.x.com/oembed"
     documentcloud_api: str = "https://api.www.documentcloud.org/api/documents/"
     wayback_available_api: str = "https://archive.org/wayback/available"
+    # Address ranges let through despite the guard ("10.1.0.0/16", "127.0.0.1"): an intranet or
+    # a test server, without lifting the guard for everything else as allow_private does.
+    allowed_networks: tuple[str, ...] = ()
+    documentcloud_max_pages: int = 500  # per-page text fallback: pages fetched at most
+    paywall_min_chars: int = 2500  # a page marked not free with less main text is a teaser
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,146 @@
+"""Fetch every cited link concurrently and say, for each, what came back or why nothing did.
+
+``fetch_sources`` runs its own event loop: one httpx client for the run, a global and a
+per-host concurrency limit, retries with backoff, the address guard on every hop, a size cap
+on the decompressed body, and a site route where a plain GET cannot read the page (sites.py).
+A dead link is data: every request yields a Source with a status and a reason, never an
+exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import datetime as dt
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+import httpx
+
+from factcheck import sites
+from factcheck.extract import UnsupportedContent, extract_document
+from factcheck.models import Source, SourceStatus
+from factcheck.settings import FetchSettings
+from factcheck.transfer import Failure, Fetcher, Response, media_type, open_fetcher
+
+# Statuses the Wayback Machine may help with (a refused address or a replay miss never).
+WAYBACK_STATUSES = frozenset(
+    {
+        SourceStatus.BLOCKED,
+        SourceStatus.PAYWALLED,
+        SourceStatus.NOT_FOUND,
+        SourceStatus.TIMEOUT,
+        SourceStatus.NETWORK_ERROR,
+        SourceStatus.HTTP_ERROR,
+    }
+)
+
+
+def fetch_sources(
+    requests: Sequence[tuple[str, str]],
+    settings: FetchSettings,
+    *,
+    reference_date: dt.date | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_progress: Callable[[Source], None] | None = None,
+) -> list[Source]:
+    """Fetch (source_id, url) pairs; Sources in the same order, one per pair.
+
+    A URL given twice is fetched once. ``reference_date`` (the article's date) picks the
+    Wayback capture. ``transport`` replaces the guarded network transport (tests).
+    ``on_progress`` is called with each Source as it is done.
+    """
+    coroutine = _fetch_all(requests, settings, reference_date, transport, on_progress)
+    return _run(coroutine)
+
+
+def _run(coroutine: Coroutine[Any, Any, list[Source]]) -> list[Source]:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    # Called from inside an event loop (a notebook): run in a thread, with this context so an
+    # active cassette still applies.
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(context.run, asyncio.run, coroutine).result()
+
+
+async def _fetch_all(
+    requests: Sequence[tuple[str, str]],
+    settings: FetchSettings,
+    reference_date: dt.date | None,
+    transport: httpx.AsyncBaseTransport | None,
+    on_progress: Callable[[Source], None] | None,
+) -> list[Source]:
+    ids_by_url: dict[str, list[str]] = {}
+    for source_id, url in requests:
+        ids_by_url.setdefault(url, []).append(source_id)
+    done: dict[str, Source] = {}
+    async with open_fetcher(settings, transport) as fetcher:
+
+        async def one(url: str) -> None:
+            source = await fetch_one(fetcher, url, reference_date)
+            done[url] = source
+            if on_progress is not None:
+                for source_id in ids_by_url[url]:
+                    on_progress(replace(source, id=source_id))
+
+        await asyncio.gather(*(one(url) for url in ids_by_url))
+    return [replace(done[url], id=source_id) for source_id, url in requests]
+
+
+async def fetch_one(fetcher: Fetcher, url: str, reference_date: dt.date | None) -> Source:
+    """One link through its site route (or a plain GET), then the Wayback Machine if the page
+    could not be read."""
+    post = sites.x_post_ref(url)
+    if post is not None:
+        return await sites.fetch_x_post(fetcher, url, post)
+    document = sites.documentcloud_ref(url)
+    if document is not None:
+        return await sites.fetch_documentcloud(fetcher, url, document)
+    source = await read_page(fetcher, url)
+    if fetcher.settings.wayback and source.status in WAYBACK_STATUSES:
+
+        async def read_capture(capture_url: str) -> Source:
+            return await read_page(fetcher, capture_url, via="wayback")
+
+        source = await sites.wayback_fallback(fetcher, source, reference_date, read_capture)
+    return source
+
+
+async def read_page(fetcher: Fetcher, url: str, *, via: str = "direct") -> Source:
+    """GET a page and judge what came back."""
+    result = await fetcher.get(url)
+    if isinstance(result, Failure):
+        return sites.failed_source(url, result, via)
+    return page_source(url, result, via, fetcher.settings)
+
+
+def page_source(url: str, response: Response, via: str, settings: FetchSettings) -> Source:
+    """A Source from a final answer: a wall, an HTTP error, a type not read, a paywall, a page
+    with no text, or the extracted main text."""
+    failed = sites.response_failure(url, response, via)
+    if failed is not None:
+        return failed
+    content_type = response.content_type  # extract_document trusts the bytes over it
+    base = {"id": "", "url": url, "via": via, **response.provenance()}
+    try:
+        document = extract_document(response.body, content_type, response.final_url)
+    except UnsupportedContent as exc:
+        reason = str(exc) or f"content type {media_type(content_type)} is not read"
+        return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=reason, **base)
+    except Exception as exc:  # a malformed PDF or page is the link's fault, not the run's
+        kind = media_type(content_type) or "body"
+        reason = f"the {kind} could not be read ({type(exc).__name__}: {exc})"
+        return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=reason, **base)
+    if document.kind == "html":
+        paywall = sites.detect_paywall(response.body, document.text, settings.paywall_min_chars)
+        if paywall:
+            return Source(status=SourceStatus.PAYWALLED, reason=paywall, **base)
+    empty = sites.detect_script_only(response.body, document.text)
+    if empty:
+        return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=empty, **base)
+    return sites.source_from_document(url, response, document, via)

@@ -1,0 +1,318 @@
+"""The main text of an HTML page: what a person reads there, not the site around it.
+
+trafilatura finds the main text (F1 0.92 on its own benchmark); before it runs, elements whose
+id, class, role or label mark them as cookie/consent banners, navigation, sharing, newsletter
+boxes or related links are removed, and after it, paragraphs that are only such text are
+dropped. When trafilatura finds little, the paragraphs of the page's ``<article>``/``<main>``
+(or body) are read directly with lxml instead.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from factcheck.textclean import normalize_space
+
+_LITTLE_TEXT = 250  # characters: below this trafilatura "found little"
+
+
+def _words(text: str) -> frozenset[str]:
+    """A set of the white-space separated words of ``text``."""
+    return frozenset(text.split())
+
+
+# Marks of page furniture in id/class/role/aria-label. Strong words count as any part of a
+# hyphenated name ("cookie-banner", "article-related"); weak ones only as a whole name, so
+# "share-price" or "ad-hoc-analysis" stay.
+_STRONG_TOKENS = _words(
+    """
+    cookie cookies consent gdpr ccpa onetrust didomi truste cookiebanner cookiebar navbar
+    breadcrumb breadcrumbs newsletter related recommended recommendations outbrain taboola
+    sharing social advertisement
+    """
+)
+_WEAK_TOKENS = _words(
+    """
+    nav navigation menu share share-tools skip-link subscribe signup promo advert ad ads
+    sponsored banner-ad cmp sp_message privacy-banner read-more readmore more-stories
+    """
+)
+_NEVER_PRUNE = _words("html body main article")
+_SKIP_TAGS = _words(
+    """
+    script style noscript template svg math nav header footer aside form button select
+    iframe object embed canvas dialog
+    """
+)
+_BLOCK_TAGS = _words(
+    """
+    p div section article main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr
+    figure figcaption address hr center
+    """
+)
+_CONSENT = re.compile(
+    r"\b(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b|\baccept (?:all )?cookies\b"
+    r"|\bcookie (?:policy|settings|preferences|notice)\b|\bmanage (?:your )?(?:cookie|privacy|"
+    r"consent) (?:preferences|settings|choices)\b|\bby (?:continuing to use|using) (?:this|our)"
+    r" (?:site|website)\b|\bwe and our (?:partners|vendors)\b|\byour privacy choices\b"
+    r"|\bdo not sell(?: or share)? my personal information\b|\breject all\b"
+    r"|使用\s*cookie|cookie\s*(?:政策|设置|設定)|接受所有",
+    re.IGNORECASE,
+)
+_FURNITURE = re.compile(
+    r"(?:related(?: (?:articles|stories|content|coverage|posts|links))?|read more|recommended"
+    r"(?: for you)?|more (?:from|on) .{0,40}|you (?:may|might) also like|trending(?: now)?"
+    r"|most (?:popular|read)|up next|advertisement|skip to (?:main )?content|share (?:this|on)"
+    r".{0,20}|sign up for (?:our|the) .{0,30}newsletter.{0,20}|subscribe(?: now)?)[.:!]?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlText:
+    """What was read from a page: paragraphs and metadata."""
+
+    paragraphs: tuple[str, ...]
+    title: str
+    author: str
+    published: str
+    extractor: str
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """An lxml tree of the page, or None for a page with no elements at all."""
+    # lxml refuses str input that carries an XML encoding declaration (XHTML); drop it.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _is_furniture(element: etree._Element) -> bool:
+    for attribute in ("id", "class", "role", "aria-label", "data-testid"):
+        value = element.get(attribute)
+        if not value:
+            continue
+        for token in value.lower().split():
+            if token in _WEAK_TOKENS or token in _STRONG_TOKENS:
+                return True
+            if _STRONG_TOKENS.intersection(re.split(r"[-_]", token)):
+                return True
+    return False
+
+
+def prune_boilerplate(tree: lxml.html.HtmlElement) -> None:
+    """Remove banners, navigation, sharing and related-link boxes, in place."""
+    body_chars = len(tree.text_content()) or 1
+    doomed = []
+    for element in tree.iter(etree.Element):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _NEVER_PRUNE:
+            continue
+        landmark = element.get("role") in ("navigation", "banner", "contentinfo")
+        modal = element.get("aria-modal") == "true"
+        if tag == "nav" or landmark or modal or _is_furniture(element):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is None:
+            continue  # already gone with an ancestor
+        # A wrapper holding most of the page is a badly named container, not a banner.
+        if len(element.text_content()) > 0.4 * body_chars:
+            continue
+        element.drop_tree()
+
+
+def _block_text(element: etree._Element) -> str:
+    """Text of a trafilatura output element, line breaks as spaces."""
+    return normalize_space(" ".join(element.itertext()))
+
+
+def _trafilatura_paragraphs(body: etree._Element) -> list[str]:
+    paragraphs: list[str] = []
+    for block in body:
+        tag = block.tag
+        if tag == "list":
+            paragraphs.extend(_block_text(item) for item in block.iter("item"))
+        elif tag == "table":
+            for row in block.iter("row"):
+                cells = [_block_text(cell) for cell in row.iter("cell")]
+                paragraphs.append(" | ".join(cell for cell in cells if cell))
+        elif tag == "quote" and len(block):
+            paragraphs.extend(_block_text(child) for child in block)
+        elif tag != "graphic":
+            paragraphs.append(_block_text(block))
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
+    """Paragraphs of the page's article, main part or body, read block by block with lxml."""
+    tree = copy.deepcopy(tree)
+    for element in list(tree.iter(etree.Element)):
+        hidden = element.get("hidden") is not None or element.get("aria-hidden") == "true"
+        if (element.tag in _SKIP_TAGS or hidden) and element.getparent() is not None:
+            element.drop_tree()
+    root = next(iter(tree.xpath("//article | //main | //*[@role='main'] | //body")), tree)
+    paragraphs: list[str] = []
+    parts: list[str] = []
+    link_chars = 0
+    in_link = 0
+    after_br = False  # only white space since the last <br>: a second one ends a paragraph
+
+    def flush() -> None:
+        nonlocal link_chars, after_br
+        after_br = False
+        text = normalize_space("".join(parts)).strip(" |")
+        # A block that is mostly links is a menu or a list of other stories.
+        if text and link_chars <= 0.6 * len(text):
+            paragraphs.append(text)
+        parts.clear()
+        link_chars = 0
+
+    def add(text: str | None) -> None:
+        nonlocal link_chars, after_br
+        if text:
+            parts.append(text)
+            link_chars += len(text.strip()) if in_link else 0
+            after_br = after_br and not text.strip()
+
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK_TAGS or (tag == "br" and after_br):
+                flush()
+            if tag == "br":
+                parts.append(" ")
+                after_br = True
+            in_link += tag == "a"
+            if tag:
+                add(element.text)
+        else:
+            in_link -= tag == "a"
+            if tag in _BLOCK_TAGS:
+                flush()
+            elif tag in ("td", "th"):
+                parts.append(" | ")
+            if element is not root:
+                add(element.tail)
+    flush()
+    return paragraphs
+
+
+def _keep(paragraph: str) -> bool:
+    """False for cookie notices and section furniture ("Related", "Read more")."""
+    if len(paragraph) < 600 and _CONSENT.search(paragraph):
+        return False
+    return not (len(paragraph) < 80 and _FURNITURE.fullmatch(paragraph.strip()))
+
+
+def _meta(tree: lxml.html.HtmlElement, *names: str) -> str:
+    for name in names:
+        for element in tree.xpath("//meta[@name=$n or @property=$n or @itemprop=$n]", n=name):
+            content = normalize_space(element.get("content") or "")
+            if content:
+                return content
+    return ""
+
+
+def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(found) < 50:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                found.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+    return found
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def page_metadata(tree: lxml.html.HtmlElement) -> tuple[str, str, str]:
+    """(title, author, published) from meta tags and JSON-LD, for what trafilatura missed."""
+    items = _json_ld(tree)
+    title = _meta(tree, "og:title", "twitter:title", "headline")
+    if not title:
+        title = next((str(i["headline"]) for i in items if isinstance(i.get("headline"), str)), "")
+    if not title:
+        title = normalize_space("".join(tree.xpath("//title//text()")))
+    author = _meta(tree, "author", "article:author", "byl", "parsely-author", "sailthru.author")
+    if not author or author.startswith("http"):
+        names = [n for item in items for n in _names(item.get("author"))]
+        author = "; ".join(dict.fromkeys(normalize_space(n) for n in names if n.strip()))
+    published = _meta(
+        tree, "article:published_time", "datePublished", "pubdate", "publish-date", "date"
+    )
+    if not published:
+        published = next(
+            (str(i["datePublished"]) for i in items if isinstance(i.get("datePublished"), str)),
+            "",
+        )
+    return title, author, published[:10] if re.match(r"\d{4}-\d\d-\d\d", published) else ""
+
+
+def html_text(text: str, url: str) -> HtmlText:
+    """Main-text paragraphs and metadata of a decoded HTML page."""
+    tree = parse_html(text)
+    extractor = f"trafilatura {trafilatura.__version__}"
+    if tree is None:
+        return HtmlText((), "", "", "", extractor)
+    title, author, published = page_metadata(tree)
+    prune_boilerplate(tree)
+    paragraphs: list[str] = []
+    try:
+        document = trafilatura.bare_extraction(
+            copy.deepcopy(tree),
+            url=url or None,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+            date_extraction_params={"original_date": True, "extensive_search": False},
+        )
+    except Exception:  # trafilatura has no error contract; the fallback reads the page
+        document = None
+    if document is not None:
+        body = getattr(document, "body", None)
+        paragraphs = _trafilatura_paragraphs(body) if body is not None else []
+        title = getattr(document, "title", None) or title
+        author = getattr(document, "author", None) or author
+        published = getattr(document, "date", None) or published
+    paragraphs = [p for p in paragraphs if _keep(p)]
+    found = sum(len(p) for p in paragraphs)
+    if found < _LITTLE_TEXT:
+        fallback = [p for p in fallback_paragraphs(tree) if _keep(p)]
+        if sum(len(p) for p in fallback) > max(2 * found, found + 100):
+            paragraphs = fallback
+            extractor = f"lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))} (fallback)"
+    unique = [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]
+    return HtmlText(
+        tuple(unique), normalize_space(title), normalize_space(author), published, extractor
+    )

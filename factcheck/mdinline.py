@@ -1,0 +1,208 @@
+"""Inline Markdown to visible text with offsets, and splitting that text into sentences.
+
+A sentence's text is what a reader sees: emphasis markers, link syntax, footnote markers,
+images and inline-code backticks are dropped. Its span in the article is the raw stretch from
+its first to its last visible character, widened to take in markup that opens or closes right
+there (``**``, ``[``, ``](url)``), so ``plain_text(article.text[start:end]) == sentence.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["VisibleText", "plain_text", "split_sentences", "visible_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleText:
+    """Visible characters of some Markdown and, for each, the raw span it stands for."""
+
+    text: str
+    starts: tuple[int, ...]  # raw start of each visible character (opening markup included)
+    ends: tuple[int, ...]  # raw end of each visible character (closing markup included)
+    # Visible ranges a sentence must not be split in: link texts, code spans, autolinks.
+    atomic: tuple[tuple[int, int], ...] = ()
+
+
+_URL_PART = r"(?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?"
+# One alternation, tried left to right at each position; the group that matched names it.
+_INLINE = re.compile(
+    rf"(?P<image>!\[(?:[^\[\]]|\[[^\]]*\])*\]\({_URL_PART}\))"
+    r"|(?P<footnote>\[\^[^\]\s]+\])"
+    rf"|(?P<lopen>\[)(?=(?:[^\[\]\n]|\[[^\]\n]*\])+\](?:\({_URL_PART}\)|\[[^\]\n]*\]))"
+    rf"|(?P<lclose>\]\({_URL_PART}\)|\]\[[^\]\n]*\])"
+    r"|(?P<autolink><https?://[^>\s]+>)"
+    r"|(?P<html></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)"
+    r"|(?P<escape>\\[\\`*_{}\[\]()#+\-.!|~>])"
+    r"|(?P<strong>\*\*|__(?=\S)|(?<=\S)__)"
+    r"|(?P<code>`+)"
+    r"|(?P<emopen>(?<![\w*])\*(?=[^\s*]))"
+    r"|(?P<emclose>(?<=[^\s*])\*(?![\w*]))"
+)
+
+
+def visible_text(raw: str, base: int = 0) -> VisibleText:
+    """The visible text of one Markdown block, with raw offsets (``base`` added) for each char.
+
+    Markup that opens (``**``, ``[``, an opening backtick) is credited to the next visible
+    character; markup that closes (``**``, ``](url)``, footnote markers, images) to the previous.
+    A line break inside the block is one space.
+    """
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pending: list[int] = []  # raw start of markup waiting for the next visible character
+    strong_open = False
+    atomic: list[tuple[int, int]] = []
+    link_from: int | None = None
+
+    def emit(char: str, start: int, end: int) -> None:
+        # Markup is credited to non-blank characters only: sentences are trimmed of blanks.
+        blank = char.isspace()
+        chars.append(" " if char == "\n" else char)
+        starts.append(base + (pending[0] if pending and not blank else start))
+        ends.append(base + end)
+        if not blank:
+            pending.clear()
+
+    def close(start: int, end: int) -> None:
+        # Closing markup with nothing before it is credited to the next character instead.
+        last = next((i for i in range(len(chars) - 1, -1, -1) if not chars[i].isspace()), None)
+        if last is not None:
+            ends[last] = base + end
+        else:
+            pending.append(start)
+
+    position = 0
+    while position < len(raw):
+        m = _INLINE.match(raw, position)
+        if m is None:
+            emit(raw[position], position, position + 1)
+            position += 1
+            continue
+        kind, end, token = m.lastgroup, m.end(), m.group()
+        if kind == "code":
+            close_at = raw.find(token, end)
+            if close_at < 0:  # an unmatched backtick is just a character
+                emit(raw[position], position, position + 1)
+                position += 1
+                continue
+            pending.append(position)
+            first = len(chars)
+            for index in range(end, close_at):
+                emit(raw[index], index, index + 1)
+            atomic.append((first, len(chars)))
+            close(close_at, close_at + len(token))
+            end = close_at + len(token)
+        elif kind == "autolink":
+            pending.append(position)
+            first = len(chars)
+            for index in range(position + 1, end - 1):
+                emit(raw[index], index, index + 1)
+            atomic.append((first, len(chars)))
+            close(end - 1, end)
+        elif kind == "escape":
+            emit(raw[position + 1], position, end)
+        elif kind == "strong":
+            strong_open = not strong_open
+            if strong_open:
+                pending.append(position)
+            else:
+                close(position, end)
+        elif kind == "lopen":
+            pending.append(position)
+            link_from = len(chars)
+        elif kind in {"emopen"} or (
+            kind == "html" and not token.startswith("</") and not token.endswith("/>")
+        ):
+            pending.append(position)
+        else:  # lclose, footnote, image, emclose, closing or empty html tags
+            if kind == "lclose" and link_from is not None:
+                atomic.append((link_from, len(chars)))
+                link_from = None
+            close(position, end)
+        position = end
+    return VisibleText("".join(chars), tuple(starts), tuple(ends), tuple(atomic))
+
+
+def plain_text(raw: str) -> str:
+    """Markdown reduced to the text a reader sees, surrounding whitespace trimmed."""
+    return visible_text(raw).text.strip()
+
+
+_TERMINATORS = "。！？!?"
+_CLOSERS = "”’」』）)]】\"'*"
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr inc corp ltd co vs etc e.g i.e no gen gov sen rep u.s u.k jan feb "  # noqa: SIM905
+    "mar apr jun jul aug sep sept oct nov dec fig al approx est dept univ".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
+
+
+def _is_english_stop(text: str, index: int) -> bool:
+    """Whether the "." at ``index`` ends a sentence (not a decimal, initial or abbreviation)."""
+    after = text[index + 1 : index + 2]
+    if after and not after.isspace():
+        return False
+    m = _WORD_BEFORE.search(text, 0, index)
+    if m is None:
+        return True  # "in 2024. Next": a number before a full stop and a space ends it
+    word = m.group(1).lower()
+    return not (word in _ABBREVIATIONS or (len(word) == 1 and m.group(1).isupper()))
+
+
+def split_sentences(text: str, atomic: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in visible text: zh 。！？ and … before a break, en . ! ?.
+
+    Closing quotes and brackets right after the terminator stay with the sentence. Spans are
+    trimmed of whitespace; empty ones are dropped. No split falls inside an ``atomic`` range.
+    """
+    inside = [False] * (len(text) + 1)
+    for first, last in atomic:
+        for position in range(first, last):
+            inside[position] = True
+    spans: list[tuple[int, int]] = []
+    start = 0
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        stop = False
+        if inside[index]:
+            index += 1
+            continue
+        if char in _TERMINATORS:
+            stop = True
+        elif char == "…" or (char == "." and text.startswith("...", index)):
+            run = index
+            while run < length and text[run] in "….":
+                run += 1
+            following = text[run : run + 1]
+            stop = not following or following.isspace() or following in _CLOSERS
+            if not stop:
+                index = run
+                continue
+            index = run - 1
+        elif char == ".":
+            stop = _is_english_stop(text, index)
+        if stop:
+            index += 1
+            while index < length and text[index] in _TERMINATORS + "…." and not inside[index]:
+                index += 1
+            while index < length and text[index] in _CLOSERS and not inside[index]:
+                index += 1
+            spans.append((start, index))
+            start = index
+            continue
+        index += 1
+    spans.append((start, length))
+    trimmed: list[tuple[int, int]] = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if begin < end:
+            trimmed.append((begin, end))
+    return trimmed

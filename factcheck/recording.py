@@ -1,0 +1,278 @@
+"""Record and replay fetched HTTP traffic with vcrpy cassettes, so a report can be re-run offline.
+
+``cassette(path, record_mode, offline)`` wraps the whole fetch. vcrpy (>= 8.2.1) hooks httpx's
+transports, so every request the fetcher makes is recorded or replayed there. What this module
+adds around vcrpy:
+
+* cassettes are read and written with ``yaml.safe_load``/``yaml.safe_dump``, bodies decoded
+  (``decode_compressed_response``), ``authorization``/``cookie``/``set-cookie`` headers and
+  credentials in query strings scrubbed before anything is written;
+* a cassette that does not parse is a :class:`~factcheck.errors.CassetteError` up front, not a
+  silent re-recording (vcrpy treats an undecodable file as empty);
+* a request that is not in the cassette is not an exception for the run: :func:`miss_reason`
+  turns it into the reason of a ``not_recorded`` source, with the command that records it;
+* ``offline=True`` forces record mode ``none`` and marks the run offline, so the fetcher opens
+  no socket at all, even when there is no cassette file.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpcore
+import yaml
+
+from factcheck.errors import CassetteError, UsageError
+
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+FILTERED_HEADERS = ("authorization", "cookie", "set-cookie", "proxy-authorization")
+# Query parameters that carry credentials: their values never reach a cassette.
+_SECRET_PARAM = re.compile(
+    r"(api[-_]?key|key|token|access[-_]?token|secret|client[-_]?secret|password|passwd|"
+    r"signature|sig|auth|session|sessionid|credential)s?",
+    re.IGNORECASE,
+)
+REDACTED = "REDACTED"
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveCassette:
+    """The cassette a fetch runs under (path None: no cassette)."""
+
+    path: Path | None
+    record_mode: str
+    offline: bool
+    exists: bool
+
+
+_ACTIVE: ContextVar[ActiveCassette | None] = ContextVar("factcheck_cassette", default=None)
+
+
+class NotRecorded(Exception):
+    """A request an offline run may not make: no cassette, or the cassette file is missing."""
+
+
+def active() -> ActiveCassette | None:
+    """The cassette of the current run, if ``cassette(...)`` is in effect."""
+    return _ACTIVE.get()
+
+
+def record_hint(path: Path | None) -> str:
+    """The command that records missing traffic into a cassette, where a network exists."""
+    target = str(path) if path is not None else "FILE.yaml"
+    return f"factcheck verify ARTICLE --cassette {target} --record-mode new_episodes"
+
+
+def offline_refusal(url: str) -> str:
+    """Why an offline run did not request a URL at all (no cassette to replay from)."""
+    info = active()
+    if info is None or info.path is None:
+        where = "this offline run has no cassette"
+    else:
+        where = f"cassette {info.path} does not exist"
+    path = info.path if info is not None else None
+    return f"GET {scrub_url(url)} was not requested: {where}; record it with: {record_hint(path)}"
+
+
+def miss_reason(exc: BaseException, url: str) -> str | None:
+    """The human reason why replay could not answer a request for ``url``, or None when
+    ``exc`` is some other error."""
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    if isinstance(exc, NotRecorded):
+        return offline_refusal(url)
+    if not isinstance(exc, CannotOverwriteExistingCassetteException):
+        return None
+    info = active()
+    path = info.path if info is not None else Path(str(getattr(exc.cassette, "_path", "?")))
+    request = exc.failed_request
+    what = f"{request.method} {scrub_url(request.uri)}" if request is not None else "a request"
+    return f"{what} is not in cassette {path}; record it with: {record_hint(path)}"
+
+
+def scrub_url(url: str) -> str:
+    """The URL with credential values in its query (api_key=..., token=...) and any
+    user:password@ replaced, so a cassette or a report never holds them."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(_SECRET_PARAM.fullmatch(name) for name, _ in pairs) and netloc == parts.netloc:
+        return url
+    query = urlencode(
+        [(name, REDACTED if _SECRET_PARAM.fullmatch(name) else value) for name, value in pairs],
+        safe=":/",
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query if pairs else parts.query, ""))
+
+
+def _scrub_request(request: Any) -> Any:
+    """vcrpy ``before_record_request``: applied to recorded and replayed requests alike, so a
+    scrubbed recording still matches the live request."""
+    clean = scrub_url(request.uri)
+    if clean == request.uri:
+        return request
+    request = copy.deepcopy(request)
+    request.uri = clean
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """vcrpy ``before_record_response``: drop Set-Cookie (vcrpy filters request headers only)."""
+    headers = response.get("headers") or {}
+    if not any(name.lower() == "set-cookie" for name in headers):
+        return response
+    response = dict(response)
+    response["headers"] = {k: v for k, v in headers.items() if k.lower() != "set-cookie"}
+    return response
+
+
+class _SafeDumper(yaml.SafeDumper):
+    """Safe YAML with multi-line bodies as literal blocks where YAML allows it."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_SafeDumper.add_representer(str, _represent_str)
+
+
+class SafeYamlSerializer:
+    """vcrpy serializer over ``yaml.safe_load``/``yaml.safe_dump``: a cassette cannot run code."""
+
+    @staticmethod
+    def deserialize(cassette_string: str) -> Any:
+        return yaml.safe_load(cassette_string)
+
+    @staticmethod
+    def serialize(cassette_dict: dict[str, Any]) -> str:
+        return yaml.dump(
+            cassette_dict,
+            Dumper=_SafeDumper,
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+        )
+
+
+def check_cassette(path: Path) -> int:
+    """The number of interactions in a readable cassette; CassetteError saying what is wrong
+    otherwise (bad encoding, bad YAML, a truncated or foreign structure)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CassetteError(f"cassette {path} is not UTF-8 text ({exc.reason})") from exc
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise CassetteError(
+            f"cassette {path} is not valid YAML{at}; it may be truncated: "
+            "restore it, or re-record it with --record-mode all"
+        ) from exc
+    except OSError as exc:
+        raise CassetteError(f"cassette {path} cannot be read: {exc.strerror}") from exc
+    interactions = data.get("interactions") if isinstance(data, dict) else None
+    if not isinstance(interactions, list):
+        raise CassetteError(
+            f"cassette {path} has no 'interactions' list: it is not a vcrpy cassette"
+        )
+    for number, item in enumerate(interactions, start=1):
+        request = item.get("request") if isinstance(item, dict) else None
+        response = item.get("response") if isinstance(item, dict) else None
+        if (
+            not isinstance(request, dict)
+            or not isinstance(response, dict)
+            or "uri" not in request
+            or not isinstance(response.get("status"), dict)
+            or not isinstance(response.get("body"), dict)
+        ):
+            raise CassetteError(
+                f"cassette {path}: interaction {number} lacks its request uri, response "
+                "status or body; the file may be truncated or edited by hand"
+            )
+    return len(interactions)
+
+
+def _vcr() -> Any:
+    import vcr
+
+    recorder = vcr.VCR(
+        serializer="safe-yaml",
+        decode_compressed_response=True,
+        filter_headers=list(FILTERED_HEADERS),
+        before_record_request=_scrub_request,
+        before_record_response=_scrub_response,
+        record_on_exception=False,
+        match_on=("method", "scheme", "host", "port", "path", "query"),
+    )
+    recorder.register_serializer("safe-yaml", SafeYamlSerializer())
+    return recorder
+
+
+@contextmanager
+def cassette(path: Path | None, record_mode: str, offline: bool) -> Iterator[ActiveCassette]:
+    """Record to / replay from ``path`` while the block runs (no cassette when path is None).
+
+    ``record_mode`` is vcrpy's: none, once, new_episodes, all. ``offline`` replays only and
+    opens no socket. Raises CassetteError for a cassette that cannot be used.
+    """
+    if record_mode not in RECORD_MODES:
+        raise UsageError(f"record mode {record_mode!r} is not one of {', '.join(RECORD_MODES)}")
+    if offline:
+        record_mode = "none"
+    path = Path(path) if path is not None else None
+    if path is not None and path.exists() and not path.is_file():
+        raise CassetteError(f"cassette {path} is not a file")
+    exists = path is not None and path.is_file() and path.stat().st_size > 0
+    info = ActiveCassette(path=path, record_mode=record_mode, offline=offline, exists=exists)
+    if path is None or (offline and not exists):
+        token = _ACTIVE.set(info)
+        try:
+            yield info
+        finally:
+            _ACTIVE.reset(token)
+        return
+    if exists and record_mode != "all":
+        check_cassette(path)
+    context = _vcr().use_cassette(str(path), record_mode=record_mode)
+    try:
+        context.__enter__()
+    except (ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise CassetteError(f"cassette {path} cannot be loaded: {exc}") from exc
+    token = _ACTIVE.set(info)
+    try:
+        yield info
+    except BaseException:
+        _ACTIVE.reset(token)
+        context.__exit__(*sys.exc_info())
+        raise
+    _ACTIVE.reset(token)
+    try:
+        context.__exit__(None, None, None)
+    except OSError as exc:
+        raise CassetteError(f"cassette {path} cannot be written: {exc.strerror}") from exc
+
+
+class OfflineBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that never connects: what an offline run without a recording gets."""
+
+    async def connect_tcp(self, host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        raise NotRecorded(f"{host}:{port}")
+
+    async def connect_unix_socket(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        raise NotRecorded(path)
+
+    async def sleep(self, seconds: float) -> None:
+        import anyio
+
+        await anyio.sleep(seconds)

@@ -1,0 +1,183 @@
+"""Writing reports: render every format asked for, then put each file in place atomically.
+
+Formats and their files: md report.md, json report.json, html report.html, claimreview
+claimreview.jsonld, junit junit.xml. Everything is rendered in memory first, so a bug in one
+writer leaves no half-written set; each file is then written to a temporary file in the same
+directory and renamed over the old one (``os.replace``), so a reader never sees a torn file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from factcheck.errors import OutputError, UsageError
+from factcheck.models import Report, Verdict
+from factcheck.report_claimreview import render_claimreview
+from factcheck.report_common import VERDICT_WORDS, ReportOptions
+from factcheck.report_html import render_html
+from factcheck.report_json import dumps_report
+from factcheck.report_junit import render_junit
+from factcheck.report_md import escape_md, render_markdown
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "FORMATS",
+    "ReportOptions",
+    "parse_fail_on",
+    "parse_formats",
+    "render_report",
+    "write_index",
+    "write_reports",
+]
+
+FORMATS: dict[str, str] = {
+    "md": "report.md",
+    "json": "report.json",
+    "html": "report.html",
+    "claimreview": "claimreview.jsonld",
+    "junit": "junit.xml",
+}
+DEFAULT_FORMATS: tuple[str, ...] = ("md", "json", "html")
+
+_RENDERERS: dict[str, Callable[[Report, ReportOptions], str]] = {
+    "md": render_markdown,
+    "json": lambda report, _options: dumps_report(report),
+    "html": render_html,
+    "claimreview": render_claimreview,
+    "junit": render_junit,
+}
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``--format md,json`` as format names in order, duplicates dropped; UsageError if unknown."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise UsageError(
+            f"unknown report format {', '.join(map(repr, unknown)) or 'list (empty)'}; "
+            f"use a comma-separated list of {', '.join(FORMATS)}"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def parse_fail_on(text: str) -> frozenset[Verdict]:
+    """``--fail-on unverifiable,contradicted`` as verdicts; UsageError names an unknown word."""
+    verdicts = set()
+    for word in (w.strip().lower() for w in text.split(",")):
+        if not word:
+            continue
+        try:
+            verdicts.add(Verdict(word.replace("-", "_").replace(" ", "_")))
+        except ValueError:
+            raise UsageError(
+                f"unknown verdict {word!r} in --fail-on; use verdict words: "
+                f"{', '.join(v.value for v in Verdict)}"
+            ) from None
+    return frozenset(verdicts)
+
+
+def render_report(report: Report, fmt: str, options: ReportOptions) -> str:
+    """One format's text."""
+    try:
+        renderer = _RENDERERS[fmt]
+    except KeyError:
+        raise UsageError(
+            f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}"
+        ) from None
+    return renderer(report, options)
+
+
+def write_reports(
+    report: Report, out_dir: Path, formats: Sequence[str], options: ReportOptions
+) -> list[Path]:
+    """Write each format's file into out_dir (created if needed); the paths, in format order."""
+    rendered = [(FORMATS[fmt], render_report(report, fmt, options)) for fmt in _known(formats)]
+    _make_dir(out_dir)
+    paths = []
+    for name, text in rendered:
+        path = out_dir / name
+        # surrogates (from a hand-edited report.json) cannot be UTF-8: replace, never crash
+        _write_atomic(path, text.encode("utf-8", errors="replace"))
+        paths.append(path)
+    return paths
+
+
+def write_index(reports: Sequence[tuple[Path, Report]], out_dir: Path) -> Path:
+    """index.md in out_dir: one row per article (verdict counts, links to its report files)."""
+    header = " | ".join(VERDICT_WORDS[v] for v in Verdict)
+    lines = [
+        "# Fact-check reports",
+        "",
+        f"| Article | Claims | {header} | Reports |",
+        "|---|---:|" + "---:|" * len(Verdict) + "---|",
+    ]
+    for target, report in reports:
+        counts = report.summary
+        files = [name for name in FORMATS.values() if (target / name).is_file()]
+        links = ", ".join(f"[{name}](<{_relative(target / name, out_dir)}>)" for name in files)
+        title = report.article.title or report.article.path
+        lines.append(
+            f"| {escape_md(title)} ({escape_md(report.article.path)}) | {len(report.results)} | "
+            + " | ".join(str(counts[v.value]) for v in Verdict)
+            + f" | {links or 'none written'} |"
+        )
+    _make_dir(out_dir)
+    path = out_dir / "index.md"
+    _write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8", errors="replace"))
+    return path
+
+
+def _relative(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix().replace("<", "%3C").replace(">", "%3E")
+
+
+def _known(formats: Iterable[str]) -> list[str]:
+    names = list(dict.fromkeys(formats))
+    for name in names:
+        if name not in FORMATS:
+            raise UsageError(f"unknown report format {name!r}; use one of {', '.join(FORMATS)}")
+    return names
+
+
+def _make_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file, not a directory; pass a directory to --out")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the report directory {out_dir}: {_why(exc)}; "
+            "choose a writable directory with --out"
+        ) from exc
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a temporary file beside ``path``, flush it to disk, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # 0o666 less the umask, like any new file: reports are meant to be read and published.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(
+            f"cannot write {path}: {_why(exc)}; choose a writable directory with --out"
+        ) from exc
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied" if exc.errno != errno.EROFS else "read-only file system"
+    return exc.strerror or str(exc)

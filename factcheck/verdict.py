@@ -1,0 +1,327 @@
+"""Judgement: features and anchors -> a verdict, a score and the reason in words.
+
+This is the only module where thresholds apply. ``judge_claim`` scores a claim against a list of
+evidence sentences (the ``factcheck judge`` path); ``assess_claims`` does the same over fetched
+sources for ``verify``, then checks the claim's anchors (numbers, dates, names, quotes) against
+the best window, applies the rule that an unobtained source makes a claim ``unverifiable``
+rather than ``not_supported``, and attaches quotes with text-fragment links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from factcheck.anchors_compare import AnchorCheck, compare_anchors, describe
+from factcheck.features import Judged, compute
+from factcheck.match import split_sentences
+from factcheck.models import Claim, ClaimResult, Evidence, Source, Verdict
+from factcheck.settings import MatchSettings
+
+QUOTE_CHARS = 320  # a quote longer than this is cut at a word boundary, with an ellipsis
+FRAGMENT_WORDS = 4  # words of the quote's start and end that the text fragment names
+MIN_EVIDENCE_COVERAGE = 0.15  # windows covering less of the claim are not shown as evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A claim against evidence passages: the label, P(supported), all label probabilities,
+    and the passages ranked (indices into the evidence given, best first) with their scores."""
+
+    label: Verdict
+    score: float
+    probabilities: Mapping[str, float]
+    judged: Judged
+    ranking: tuple[int, ...] = ()
+    passage_scores: tuple[float, ...] = ()
+
+
+def label_for(probabilities: Mapping[str, float]) -> Verdict:
+    """The most probable label (ties go to the more cautious one)."""
+    order = ("not_supported", "partially_supported", "contradicted", "supported")
+    best = max(order, key=lambda label: (probabilities.get(label, 0.0), -order.index(label)))
+    return Verdict(best)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A claim's features against evidence passages, and the passages ranked best first."""
+
+    judged: Judged
+    ranking: tuple[int, ...]  # indices into the evidence given
+    passage_scores: tuple[float, ...]  # per passage: its best sentence's coverage
+
+
+def rank_evidence(
+    claim: str,
+    evidence: Sequence[str],
+    *,
+    window: int = 3,
+    candidates: int = 20,
+    split: bool = True,
+) -> Ranked:
+    """Features and passage ranking for one claim (no combiner involved).
+
+    Passages are cut into sentences first (``split``): a claim is backed by a sentence or a few
+    neighbouring ones, and coverage over a whole long passage would say little.
+    """
+    pieces: list[str] = []
+    owner: list[int] = []
+    for index, passage in enumerate(evidence):
+        spans = split_sentences(passage) if split else []
+        if not spans:
+            spans = [(0, len(passage))]
+        for start, end in spans:
+            pieces.append(passage[start:end])
+            owner.append(index)
+    judged = compute(claim, pieces, window=window, candidates=candidates)
+    ranking = tuple(dict.fromkeys(owner[i] for i in judged.retrieval.ranking))
+    scores = [0.0] * len(evidence)
+    for piece, score in enumerate(judged.retrieval.sentence_scores):
+        scores[owner[piece]] = max(scores[owner[piece]], score)
+    return Ranked(judged, ranking, tuple(scores))
+
+
+def judge_claim(
+    claim: str,
+    evidence: Sequence[str],
+    *,
+    window: int = 3,
+    candidates: int = 20,
+    split: bool = True,
+) -> Judgement:
+    """Judge one claim against evidence passages with the shipped combiner."""
+    from factcheck.combiner import shipped
+
+    ranked = rank_evidence(claim, evidence, window=window, candidates=candidates, split=split)
+    probabilities = shipped().probabilities([ranked.judged.features])[0]
+    return Judgement(
+        label_for(probabilities),
+        probabilities["supported"],
+        probabilities,
+        ranked.judged,
+        ranked.ranking,
+        ranked.passage_scores,
+    )
+
+
+# --- verify: claims against fetched sources ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    source: Source
+    spans: tuple[tuple[int, int], ...]  # sentence offsets in source.text
+    sentences: tuple[str, ...]
+
+
+def source_sentences(source: Source) -> list[tuple[int, int]]:
+    """Sentence offsets over a source's passages (or its whole text when it has none)."""
+    if source.passages:
+        spans: list[tuple[int, int]] = []
+        for passage in source.passages:
+            spans += split_sentences(source.text[passage.start : passage.end], passage.start)
+        return spans
+    return split_sentences(source.text)
+
+
+def assess_claims(
+    claims: Sequence[Claim], sources: Sequence[Source], settings: MatchSettings
+) -> tuple[ClaimResult, ...]:
+    """Judge every claim against the sources it cites (all sources when it names none)."""
+    prepared: dict[str, _Prepared] = {}
+    for source in sources:
+        if source.ok and source.text.strip():
+            spans = tuple(source_sentences(source))
+            texts = tuple(source.text[a:b] for a, b in spans)
+            prepared[source.id] = _Prepared(source, spans, texts)
+    return tuple(assess_claim(claim, sources, prepared, settings) for claim in claims)
+
+
+def candidate_sources(claim: Claim, sources: Sequence[Source]) -> list[Source]:
+    """The sources a claim cites, or every source when it cites none of them."""
+    if claim.source_urls:
+        wanted = set(claim.source_urls)
+        chosen = [s for s in sources if s.url in wanted or (s.final_url and s.final_url in wanted)]
+        if chosen:
+            return chosen
+    return list(sources)
+
+
+def assess_claim(
+    claim: Claim,
+    sources: Sequence[Source],
+    prepared: Mapping[str, _Prepared],
+    settings: MatchSettings,
+) -> ClaimResult:
+    """One claim's verdict, score, reason and evidence."""
+    candidates = candidate_sources(claim, sources)
+    unobtained = [s for s in candidates if s.id not in prepared]
+    usable = [prepared[s.id] for s in candidates if s.id in prepared]
+    if not usable:
+        return ClaimResult(claim, Verdict.UNVERIFIABLE, 0.0, _not_obtained(unobtained, none=True))
+    judgements = [
+        (
+            item,
+            judge_claim(
+                claim.text,
+                item.sentences,
+                window=settings.window_sentences,
+                candidates=settings.candidates,
+                split=False,
+            ),
+        )
+        for item in usable
+    ]
+    item, judgement = max(
+        judgements,
+        key=lambda pair: (
+            pair[1].probabilities["supported"] + pair[1].probabilities["partially_supported"],
+            pair[1].judged.retrieval.best.coverage if pair[1].judged.retrieval.best else 0.0,
+        ),
+    )
+    check = _check_anchors(claim, judgement.judged)
+    verdict = _apply_anchor_rules(judgement.label, check)
+    if unobtained and verdict not in (Verdict.SUPPORTED, Verdict.CONTRADICTED):
+        verdict = Verdict.UNVERIFIABLE
+    reason = _reason(item.source, judgement, check, verdict, unobtained)
+    evidence = _evidence(judgements, settings)
+    return ClaimResult(claim, verdict, round(judgement.score, 4), reason, evidence)
+
+
+def _check_anchors(claim: Claim, judged: Judged) -> AnchorCheck:
+    from factcheck.anchors import find_anchors
+
+    claim_anchors = claim.anchors or find_anchors(claim.text)
+    if not claim_anchors or not judged.best_text:
+        return AnchorCheck(missing=tuple(claim_anchors))
+    return compare_anchors(claim_anchors, find_anchors(judged.best_text), judged.best_text)
+
+
+def _apply_anchor_rules(label: Verdict, check: AnchorCheck) -> Verdict:
+    """A conflicting number or date overrides support: contradicted when nothing else anchors
+    the claim to the passage, partially supported when other anchors agree."""
+    if check.conflicts and label in (Verdict.SUPPORTED, Verdict.PARTIALLY_SUPPORTED):
+        return Verdict.PARTIALLY_SUPPORTED if check.matched else Verdict.CONTRADICTED
+    return label
+
+
+def _not_obtained(unobtained: Sequence[Source], *, none: bool) -> str:
+    listed = "; ".join(
+        f"{s.id} {s.url} ({s.status.value}{': ' + s.reason if s.reason else ''})"
+        for s in unobtained
+    )
+    if none:
+        return f"none of the sources that could settle it were obtained: {listed}"
+    return f"not settled by what was obtained, and these sources were not: {listed}"
+
+
+def _reason(
+    source: Source,
+    judgement: Judgement,
+    check: AnchorCheck,
+    verdict: Verdict,
+    unobtained: Sequence[Source],
+) -> str:
+    judged = judgement.judged
+    terms = judged.retrieval.terms
+    best = judged.retrieval.best
+    found = [terms[i].text for i in sorted(best.hits)] if best else []
+    parts = [
+        f"{source.id} covers {len(found)} of {len(terms)} key words"
+        + (f" ({', '.join(found[:8])})" if found else "")
+    ]
+    if judged.missing:
+        parts.append(f"not found: {', '.join(judged.missing[:6])}")
+    if check.matched:
+        parts.append("anchors that match: " + ", ".join(describe(a) for a in check.matched[:6]))
+    for claimed, given in check.conflicts[:3]:
+        parts.append(f"the claim says {describe(claimed)}, the source says {describe(given)}")
+    if check.missing:
+        parts.append("anchors not in the passage: " + ", ".join(describe(a) for a in check.missing[:5]))
+    parts += list(check.notes)
+    negation = dict(zip(_feature_names(), judged.features, strict=True))
+    if negation.get("neg_claim_only"):
+        parts.append("the claim negates what the passage states")
+    elif negation.get("neg_ev_only"):
+        parts.append("the passage negates it")
+    for word, opposite in judged.antonyms[:3]:
+        parts.append(f"the claim says “{word}”, the passage “{opposite}”")
+    if verdict is Verdict.UNVERIFIABLE and unobtained:
+        parts.append(_not_obtained(unobtained, none=False))
+    return "; ".join(parts) + "."
+
+
+def _feature_names() -> tuple[str, ...]:
+    from factcheck.features import FEATURES
+
+    return FEATURES
+
+
+def _evidence(
+    judgements: Sequence[tuple[_Prepared, Judgement]], settings: MatchSettings
+) -> tuple[Evidence, ...]:
+    """The best windows over every usable source, as quotes with offsets and fragment links."""
+    windows = [
+        (win.coverage, item, win)
+        for item, judgement in judgements
+        for win in judgement.judged.retrieval.windows
+        if win.coverage >= MIN_EVIDENCE_COVERAGE
+    ]
+    windows.sort(key=lambda entry: -entry[0])
+    chosen: list[Evidence] = []
+    taken: set[tuple[str, int]] = set()
+    for coverage, item, win in windows:
+        if len(chosen) >= settings.evidence_per_claim:
+            break
+        if any((item.source.id, i) in taken for i in range(win.start, win.end)):
+            continue
+        taken.update((item.source.id, i) for i in range(win.start, win.end))
+        start, end = item.spans[win.start][0], item.spans[win.end - 1][1]
+        text = item.source.text[start:end]
+        quote_text, end = _trim_quote(text, start)
+        chosen.append(
+            Evidence(
+                source_id=item.source.id,
+                url=item.source.url,
+                quote=quote_text,
+                score=round(coverage, 4),
+                fragment_url=fragment_url(item.source.final_url or item.source.url, quote_text),
+                start=start,
+                end=end,
+            )
+        )
+    return tuple(chosen)
+
+
+def _trim_quote(text: str, start: int) -> tuple[str, int]:
+    """The quote cut to QUOTE_CHARS at a word boundary, and its new end offset."""
+    if len(text) <= QUOTE_CHARS:
+        return " ".join(text.split()), start + len(text)
+    cut = text.rfind(" ", 0, QUOTE_CHARS)
+    cut = cut if cut > QUOTE_CHARS // 2 else QUOTE_CHARS
+    return " ".join(text[:cut].split()) + " …", start + cut
+
+
+def fragment_url(url: str, quote_text: str) -> str:
+    """``url#:~:text=start,end`` naming the quote's first and last words (text fragments)."""
+    base = url.split("#", 1)[0]
+    body = quote_text.removesuffix(" …").strip()
+    tokens = body.split()
+    if len(tokens) <= 1:
+        # No spaces (Chinese): take characters instead of words.
+        size = 10
+        if len(body) <= size * 2:
+            return f"{base}#:~:text={_encode(body)}"
+        return f"{base}#:~:text={_encode(body[:size])},{_encode(body[-size:])}"
+    if len(tokens) <= FRAGMENT_WORDS * 2:
+        return f"{base}#:~:text={_encode(' '.join(tokens))}"
+    head = " ".join(tokens[:FRAGMENT_WORDS])
+    tail = " ".join(tokens[-FRAGMENT_WORDS:])
+    return f"{base}#:~:text={_encode(head)},{_encode(tail)}"
+
+
+def _encode(text: str) -> str:
+    """Percent-encode for a text directive: also '-', ',' and '&', which the syntax reserves."""
+    return quote(text, safe="").replace("-", "%2D")

@@ -1,0 +1,223 @@
+"""The real `factcheck` command end to end: exit codes, one-line errors, and the seed offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = ROOT / "claims" / "openai-leadership-2024-08-08"
+SEED_ARTICLE = SEED_DIR / "article.md"
+SEED_CLAIMS = SEED_DIR / "claims.yaml"
+SEED_CASSETTE = ROOT / "cassettes" / "openai-leadership-2024-08-08.yaml"
+
+# Imported by the child process: any attempt to open an internet socket fails loudly.
+NO_NETWORK = """
+import socket
+def _refuse(*args, **kwargs):
+    raise RuntimeError("network access during an offline run")
+socket.socket.connect = _refuse
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+"""
+
+
+def run_cli(
+    *args: str | Path, cwd: Path = ROOT, no_network: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
+    env.pop("GITHUB_ACTIONS", None)
+    if no_network is not None:
+        (no_network / "sitecustomize.py").write_text(NO_NETWORK)
+        env["PYTHONPATH"] = str(no_network)
+    return subprocess.run(
+        [sys.executable, "-m", "factcheck", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines and lines[-1].startswith("Error: ")
+    for word in words:
+        assert word in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["extract"], ["verify"], ["judge"], ["report"]])
+def test_every_help_shows_an_example(command: list[str]) -> None:
+    """`factcheck --help` and each subcommand's help exit 0 and show an example."""
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0
+    assert "Example:" in result.stdout
+
+
+def test_missing_article_is_a_one_line_error(tmp_path: Path) -> None:
+    """A path that does not exist ends in one `Error:` line and exit 2."""
+    assert_one_line_error(run_cli("verify", tmp_path / "nope.md", "--offline"), "nope.md")
+
+
+def test_directory_without_articles_is_a_one_line_error(tmp_path: Path) -> None:
+    """A directory with no articles in it ends in one `Error:` line and exit 2."""
+    (tmp_path / "empty").mkdir()
+    assert_one_line_error(run_cli("verify", tmp_path / "empty", "--offline"))
+
+
+def test_binary_article_is_a_one_line_error(tmp_path: Path) -> None:
+    """A binary file given as the article ends in one `Error:` line and exit 2."""
+    binary = tmp_path / "photo.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    assert_one_line_error(run_cli("extract", binary), "photo.md")
+
+
+def test_unreadable_claim_yaml_is_a_one_line_error(tmp_path: Path) -> None:
+    """A claim set that is not YAML ends in one `Error:` line and exit 2."""
+    bad = tmp_path / "claims.yaml"
+    bad.write_text("claims: [unclosed\n  - {id: c1\n")
+    result = run_cli("verify", SEED_ARTICLE, "--claims", bad, "--offline", "--out", tmp_path / "r")
+    assert_one_line_error(result, "claims.yaml")
+    assert not (tmp_path / "r").exists()
+
+
+def test_unknown_format_and_verdict_are_usage_errors(tmp_path: Path) -> None:
+    """--format and --fail-on reject words they do not know, naming the choices."""
+    assert_one_line_error(run_cli("verify", SEED_ARTICLE, "--format", "pdf"), "md")
+    assert_one_line_error(run_cli("verify", SEED_ARTICLE, "--fail-on", "false"), "supported")
+
+
+def test_offline_with_recording_mode_is_a_usage_error() -> None:
+    """--offline cannot be combined with a record mode that would record."""
+    assert_one_line_error(run_cli("verify", SEED_ARTICLE, "--offline", "--record-mode", "all"))
+
+
+@pytest.fixture(scope="module")
+def seed_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The seed verified offline once, with every report format, sockets refused."""
+    work = tmp_path_factory.mktemp("seed")
+    out = work / "report"
+    result = run_cli(
+        "verify",
+        SEED_ARTICLE,
+        "--claims",
+        SEED_CLAIMS,
+        "--cassette",
+        SEED_CASSETTE,
+        "--offline",
+        "--out",
+        out,
+        "--format",
+        "md,json,html,claimreview,junit",
+        no_network=work,
+    )
+    return out, result
+
+
+def test_seed_offline_writes_every_report(
+    seed_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """The seed verifies offline with no socket opened and writes all five reports."""
+    out, result = seed_run
+    assert result.returncode == 0, result.stderr
+    for name in ("report.md", "report.json", "report.html", "claimreview.jsonld", "junit.xml"):
+        assert (out / name).stat().st_size > 0
+    assert "Report written to" in result.stderr
+
+
+def test_seed_sources_have_the_right_status(
+    seed_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """Offline, the DocumentCloud link is read through its API; the other four are not recorded."""
+    out, _ = seed_run
+    report = json.loads((out / "report.json").read_text())
+    statuses = {source["url"].split("/")[2]: source for source in report["sources"]}
+    assert statuses["www.documentcloud.org"]["status"] == "ok"
+    assert statuses["www.documentcloud.org"]["via"] == "documentcloud-api"
+    for host in ("www.bloomberg.com", "www.cnbc.com", "x.com", "www.nytimes.com"):
+        assert statuses[host]["status"] == "not_recorded"
+        assert statuses[host]["reason"]
+    assert "--record-mode" in (out / "report.md").read_text()
+
+
+def test_fail_on_unverifiable_exits_one(tmp_path: Path) -> None:
+    """--fail-on unverifiable exits 1 on the seed, whose unrecorded links leave claims open."""
+    result = run_cli(
+        "verify",
+        SEED_ARTICLE,
+        "--claims",
+        SEED_CLAIMS,
+        "--offline",
+        "--quiet",
+        "--out",
+        tmp_path,
+        "--fail-on",
+        "unverifiable",
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+
+
+def test_report_rerenders_a_saved_report(
+    seed_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """`factcheck report` renders other formats from report.json with the same verdicts."""
+    out, _ = seed_run
+    result = run_cli("report", out / "report.json", "--format", "json", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    before = json.loads((out / "report.json").read_text())
+    after = json.loads((tmp_path / "report.json").read_text())
+    assert [c["verdict"] for c in after["claims"]] == [c["verdict"] for c in before["claims"]]
+    assert after["summary"] == before["summary"]
+
+
+def test_extract_writes_an_editable_claim_set(tmp_path: Path) -> None:
+    """`factcheck extract -o` writes a claim set that `verify --claims` accepts."""
+    claims = tmp_path / "claims.yaml"
+    result = run_cli("extract", SEED_ARTICLE, "-o", claims)
+    assert result.returncode == 0, result.stderr
+    assert "claims from" in result.stderr
+    verify = run_cli(
+        "verify", SEED_ARTICLE, "--claims", claims, "--offline", "-q", "--out", tmp_path / "r"
+    )
+    assert verify.returncode == 0, verify.stderr
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert len(report["claims"]) == claims.read_text().count("\n- id:")
+
+
+def test_judge_reads_and_writes_jsonl() -> None:
+    """`factcheck judge` answers one JSON line per input line, in order, best evidence first."""
+    lines = [
+        {
+            "id": "a",
+            "claim": "The complaint was filed on August 5, 2024.",
+            "evidence": [
+                "The weather was fine.",
+                "The complaint was filed on August 5, 2024, in San Francisco.",
+            ],
+        },
+        {"id": "b", "claim": "Paris is in France.", "evidence": "Paris is the capital of France."},
+    ]
+    result = run_cli("judge", "-", stdin="".join(json.dumps(line) + "\n" for line in lines))
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [answer["id"] for answer in answers] == ["a", "b"]
+    assert answers[0]["evidence"][0]["index"] == 1
+    assert answers[0]["label"] == "supported"
+
+
+def test_judge_rejects_a_bad_line_with_its_number() -> None:
+    """A JSONL line that is not a claim object is a one-line error naming the line."""
+    result = run_cli("judge", "-", stdin='{"id": 1, "claim": "x", "evidence": []}\nnot json\n')
+    assert_one_line_error(result, "line 2")
