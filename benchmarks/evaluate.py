@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_combiner import (  # noqa: E402
+from train_combiner import (
     DEV_FILES,
     EVAL_DIR,
     LabelledSet,
@@ -32,8 +32,8 @@ from train_combiner import (  # noqa: E402
     out_of_fold,
 )
 
-from factcheck.combiner import shipped  # noqa: E402
-from factcheck.verdict import label_for  # noqa: E402
+from factcheck.combiner import shipped
+from factcheck.verdict import label_for
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,9 @@ def predictions(
     return result
 
 
-def ablation_figures(sets: Sequence[LabelledSet], oof: Mapping[str, list[list[str]]]) -> dict[str, str]:
+def ablation_figures(
+    sets: Sequence[LabelledSet], oof: Mapping[str, list[list[str]]]
+) -> dict[str, str]:
     """Headline CV figures of one ablation run, keyed by column name."""
     out: dict[str, str] = {}
     for data in sets:
@@ -164,7 +166,7 @@ def ablation_figures(sets: Sequence[LabelledSet], oof: Mapping[str, list[list[st
     return out
 
 
-ablation_figures.columns = [  # type: ignore[attr-defined]
+ABLATION_COLUMNS = [
     "wice_dev macro-F1",
     "wice_dev supported F1",
     "xnli_zh_en_dev macro-F1",

@@ -109,6 +109,7 @@ _ZH_COUNT = re.compile(
     rf"(?<![第零〇一二三四五六七八九十百千两万亿])(?P<n>{_ZH_NUM})(?P<scale>{_ZH_SCALE})?"
     r"(?=(?P<unit>个月|名|位|人|条|家|款|项|倍|年|岁|天|小时|分钟|个|次|篇|份|亿|万))"
 )
+_TIME_UNITS = frozenset({"年", "个月", "小时", "分钟"})
 _UNITS = {
     "个月": "month",
     "months": "month",
@@ -214,7 +215,8 @@ def _numeric(text: str) -> Iterator[Anchor]:
         if value is not None:
             yield _number(text, m, value * _scale(m["scale"]))
     for m in _ZH_COUNT.finditer(text):
-        if m["n"] in {"一", "百", "千"}:
+        # 一 alone is idiomatic (一同, 一个) except before a span of time: 不到一年.
+        if m["n"] in {"百", "千"} or (m["n"] == "一" and m["unit"] not in _TIME_UNITS):
             continue
         value = _parse_number(m["n"])
         if value is not None:

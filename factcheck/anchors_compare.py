@@ -72,7 +72,9 @@ def _compare_number(
         if numbers_agree(anchor.value, other.value or 0.0):
             matched.append(anchor)
             return
-    rivals = [other for other in same_kind if other.kind is anchor.kind and other.unit == anchor.unit]
+    rivals = [
+        other for other in same_kind if other.kind is anchor.kind and other.unit == anchor.unit
+    ]
     # A bare unitless number conflicts with nothing: pages are full of other numbers.
     if rivals and (anchor.kind is not AnchorKind.NUMBER or anchor.unit):
         conflicts.append((anchor, rivals[0]))
@@ -133,7 +135,9 @@ def _compare_date(
     rivals = [
         other
         for other in dates
-        if other.date_from and other.date_to and (other.date_to - other.date_from) <= span * 2
+        if other.date_from
+        and other.date_to
+        and (other.date_to - other.date_from) <= span * 2
         and (other.date_to - other.date_from) * 2 >= span
     ]
     if rivals:

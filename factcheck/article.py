@@ -13,7 +13,6 @@ promotion are not prose and give no sentences.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,8 +27,6 @@ from factcheck.models import Article, Link, LinkKind, Sentence
 from factcheck.textdecode import decode_article
 
 __all__ = ["decode_article", "load_article", "parse_article"]
-
-log = logging.getLogger(__name__)
 
 PROMOTION_REASON = "promotion/navigation after the article"
 
@@ -446,8 +443,6 @@ def load_article(path: Path) -> Article:
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     text, warnings = decode_article(data, str(path))
-    for warning in warnings:
-        log.warning(warning)
     article = parse_article(text, str(path))
     if warnings:
         return _with_warnings(article, warnings)

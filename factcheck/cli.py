@@ -177,7 +177,7 @@ def verify(
         try:
             article = load_article(path)
             if claims_path is not None:
-                claims = load_claim_set(_read_text(claims_path), article)
+                claims = load_claim_set(_read_text(claims_path), article, path=str(claims_path))
             else:
                 claims = extract_claims(article)
         except FactcheckError as exc:
@@ -211,7 +211,7 @@ def verify(
         _write(report, target, format_list, options)
         reports.append((target, report))
         if console is not None:
-            _print_summary(console, report, target)
+            _print_summary(console, report, target, options)
     if len(inputs) > 1:
         from factcheck.reports import write_index
 
@@ -250,16 +250,9 @@ def report(
     Example:
       factcheck report factcheck-report/report.json --format claimreview,junit
     """
-    import json
+    from factcheck.report_json import load_report
 
-    from factcheck.errors import ReportFileError
-    from factcheck.report_json import report_from_dict
-
-    try:
-        data = json.loads(_read_text(report_json))
-    except ValueError as exc:
-        raise ReportFileError(f"{report_json} is not JSON ({exc}); give a report.json") from exc
-    saved = report_from_dict(data)
+    saved = load_report(report_json)
     fail_verdicts = _parse_verdicts(fail_on)
     target = out_dir or report_json.parent
     written = _write(
@@ -478,7 +471,7 @@ class _progress:
             self._bar.stop()
 
 
-def _print_summary(console: Console, report: Report, target: Path) -> None:
+def _print_summary(console: Console, report: Report, target: Path, options: ReportOptions) -> None:
     from factcheck.terminal import render_summary
 
     render_summary(report, console)
@@ -492,7 +485,7 @@ def _print_summary(console: Console, report: Report, target: Path) -> None:
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from factcheck.report_junit import github_annotations
 
-        for line in github_annotations(report, _report_options(frozenset(), "factcheck")):
+        for line in github_annotations(report, options):
             click.echo(line)
 
 

@@ -9,30 +9,17 @@ from: a PDF, or text such as DocumentCloud's.
 
 from __future__ import annotations
 
-import io
-import itertools
 import json
-import logging
 import re
-import warnings
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
-
-import pypdf
 
 from factcheck.charset import decode_body
 from factcheck.htmltext import fallback_paragraphs, html_text, parse_html
 from factcheck.models import Passage
+from factcheck.pdftext import PdfError, read_pdf
 from factcheck.pleading import clean_pleading, looks_like_pleading, pleading_paragraphs
-from factcheck.textclean import (
-    Vocabulary,
-    join_lines,
-    normalize_space,
-    passages_with_pages,
-    split_passages,
-    vocabulary,
-)
+from factcheck.textclean import normalize_space, passages_with_pages, split_passages
 
 __all__ = [
     "Document",
@@ -47,26 +34,26 @@ _HTML_TYPES = {"text/html", "application/xhtml+xml", "application/vnd.wap.xhtml+
 _XML_TYPES = {"application/xml", "text/xml"}
 _JSON_TYPES = {"application/json", "text/json", "application/javascript", "text/javascript"}
 _GENERIC_TYPES = {"", "application/octet-stream", "binary/octet-stream", "application/unknown"}
+# Signatures of common non-document files, specific enough not to match text by chance.
 _MAGIC = (
-    (b"\x89PNG", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF8", "image/gif"),
-    (b"RIFF", "audio/video (RIFF)"),
-    (b"OggS", "audio/ogg"),
-    (b"ID3", "audio/mpeg"),
-    (b"PK\x03\x04", "application/zip"),
-    (b"\x1f\x8b", "application/gzip"),
-    (b"7z\xbc\xaf", "application/x-7z-compressed"),
-    (b"\x00\x00\x00", "video/mp4"),
-    (b"wOFF", "font/woff"),
-    (b"\x00asm", "application/wasm"),
+    (re.compile(rb"\x89PNG\r\n\x1a\n"), "image/png"),
+    (re.compile(rb"\xff\xd8\xff"), "image/jpeg"),
+    (re.compile(rb"GIF8[79]a"), "image/gif"),
+    (re.compile(rb"RIFF.{4}WEBP", re.DOTALL), "image/webp"),
+    (re.compile(rb"RIFF.{4}(?:WAVE|AVI )", re.DOTALL), "audio/video (RIFF)"),
+    (re.compile(rb"OggS\x00"), "audio/ogg"),
+    (re.compile(rb"ID3[\x02-\x04]\x00"), "audio/mpeg"),
+    (re.compile(rb".{4}ftyp", re.DOTALL), "video/mp4"),
+    (re.compile(rb"PK\x03\x04"), "application/zip"),
+    (re.compile(rb"\x1f\x8b\x08"), "application/gzip"),
+    (re.compile(rb"7z\xbc\xaf\x27\x1c"), "application/x-7z-compressed"),
+    (re.compile(rb"wOF[F2]"), "font/woff"),
+    (re.compile(rb"\x00asm"), "application/wasm"),
 )
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_PAGE_NUMBER = re.compile(r"(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
-_TERMINAL = re.compile(r"""[.!?:;。！？][”’"')\]」』]*$""")
 _MAX_JSON_STRINGS = 5000
 # C0 controls other than tab, newlines, form feed and escape: rare in text, common in binary.
 _CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
@@ -94,7 +81,7 @@ def _media_type(content_type: str) -> str:
 
 
 def _magic(body: bytes) -> str | None:
-    return next((kind for magic, kind in _MAGIC if body.startswith(magic)), None)
+    return next((kind for magic, kind in _MAGIC if magic.match(body)), None)
 
 
 def _looks_like_text(body: bytes) -> bool:
@@ -113,15 +100,15 @@ def _sniff(body: bytes, content_type: str) -> str:
         return "pdf"
     if _HTML_START.match(head):
         return "html"
+    magic = _magic(body)
+    if magic is not None:
+        said = magic if magic == mime else f"{magic} (sent as {mime or 'no content type'})"
+        raise UnsupportedContent(f"{said} is not a document type factcheck reads")
     if mime == "application/pdf":
         return "pdf"  # damaged or truncated: pypdf says so
     xml = mime in _XML_TYPES or mime.endswith("+xml")
     if mime in _HTML_TYPES or (xml and b"<html" in head.lower()):
         return "html"
-    magic = _magic(body)
-    if magic is not None:
-        said = magic if magic == mime else f"{magic} (sent as {mime or 'no content type'})"
-        raise UnsupportedContent(f"{said} is not a document type factcheck reads")
     if mime in _JSON_TYPES or mime.endswith("+json"):
         return "json"
     if xml:
@@ -197,116 +184,16 @@ def _extract_html(body: bytes, content_type: str, url: str) -> Document:
 # ---------------------------------------------------------------- PDF
 
 
-def _pdf_date(value: Any) -> str:
-    match = re.match(r"(?:D:)?(\d{4})(\d\d)?(\d\d)?", str(value or ""))
-    if not match:
-        return ""
-    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
-    return f"{year}-{month}-{day}" if match.group(2) else year
-
-
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Normal forms of lines heading or footing most pages (running heads, page numbers)."""
-    if len(pages) < 3:
-        return set()
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        visible = [line for line in lines if line.strip()]
-        counts.update({_normal(line) for line in visible[:2] + visible[-2:]})
-    return {form for form, n in counts.items() if n >= max(3, 0.5 * len(pages))}
-
-
-def _normal(line: str) -> str:
-    return re.sub(r"\d+", "#", normalize_space(line)).lower()
-
-
-def _reflow(lines: list[str], vocab: Vocabulary) -> list[str]:
-    """A PDF page's lines as paragraphs: a short line ends one, others run on."""
-    widths = sorted(len(line.strip()) for line in lines if line.strip())
-    full = widths[int(0.9 * (len(widths) - 1))] if widths else 0
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            if current:
-                paragraphs.append(join_lines(current, vocab))
-                current = []
-            continue
-        current.append(stripped)
-        if len(stripped) < 0.7 * full and not stripped.endswith(("-", ",")):
-            paragraphs.append(join_lines(current, vocab))
-            current = []
-    if current:
-        paragraphs.append(join_lines(current, vocab))
-    return paragraphs
-
-
-def _is_gutter_block(text: str) -> bool:
-    """pypdf's plain text of pleading paper: the line numbers 1..N come out as bare lines."""
-    numbers = [int(line) for line in text.split("\n") if line.strip().isdigit()]
-    return sum(1 for a, b in itertools.pairwise(numbers) if b == a + 1) >= 20
-
-
 def _extract_pdf(body: bytes) -> Document:
-    extractor = f"pypdf {pypdf.__version__}"
-    pypdf_logger = logging.getLogger("pypdf")
-    level = pypdf_logger.level
-    pypdf_logger.setLevel(logging.ERROR)  # damaged-but-readable files log a warning a page
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = pypdf.PdfReader(io.BytesIO(body), strict=False)
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise UnsupportedContent("the PDF is encrypted with a password")
-            texts = [_page_text(page) for page in reader.pages]
-            meta = reader.metadata
-            title = normalize_space(str(meta.title or "")) if meta else ""
-            author = normalize_space(str(meta.author or "")) if meta else ""
-            published = _pdf_date(meta.get("/CreationDate")) if meta else ""
-            if texts and sum(_is_gutter_block(text) for text in texts) > len(texts) / 2:
-                layout = "\f".join(_page_text(page, layout=True) for page in reader.pages)
-                if looks_like_pleading(layout):
-                    return _pleading_document(
-                        layout, extractor, "pdf", title=title, author=author, published=published
-                    )
-    except UnsupportedContent:
-        raise
-    except Exception as exc:  # pypdf raises many types for damaged files
-        raise UnsupportedContent(f"a damaged PDF that could not be read ({exc})") from exc
-    finally:
-        pypdf_logger.setLevel(level)
-    pages = [_clean_text(text).split("\n") for text in texts]
-    running = _running_lines(pages)
-    vocab = vocabulary(line for lines in pages for line in lines)
-    paragraphs: list[tuple[str, int | None]] = []
-    for number, lines in enumerate(pages, start=1):
-        visible = [i for i, line in enumerate(lines) if line.strip()]
-        ends = {visible[0], visible[-1]} if visible else set()
-        kept = [
-            line
-            for i, line in enumerate(lines)
-            if _normal(line) not in running
-            and not (i in ends and _PAGE_NUMBER.fullmatch(line.strip()))
-        ]
-        for k, paragraph in enumerate(_reflow(kept, vocab)):
-            last = paragraphs[-1][0] if paragraphs else ""
-            # A sentence running on from the last page continues its paragraph.
-            if k == 0 and last and not _TERMINAL.search(last) and paragraph[:1].islower():
-                paragraphs[-1] = (join_lines([last, paragraph], vocab), paragraphs[-1][1])
-            else:
-                paragraphs.append((paragraph, number))
-    return _paragraph_document(
-        paragraphs, extractor, "pdf", title=title, author=author, published=published
-    )
-
-
-def _page_text(page: Any, *, layout: bool = False) -> str:
-    try:
-        text = page.extract_text(extraction_mode="layout") if layout else page.extract_text()
-    except Exception:  # one unreadable page should not lose the rest
-        return ""
-    return str(text or "")
+        pdf = read_pdf(body)
+    except PdfError as exc:
+        raise UnsupportedContent(str(exc)) from exc
+    meta = {"title": pdf.title, "author": pdf.author, "published": pdf.published}
+    if pdf.pleading:
+        return _pleading_document(pdf.pleading, pdf.extractor, "pdf", **meta)
+    pairs: list[tuple[str, int | None]] = list(pdf.paragraphs)
+    return _paragraph_document(pairs, pdf.extractor, "pdf", **meta)
 
 
 # ---------------------------------------------------------------- JSON

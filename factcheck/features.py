@@ -7,6 +7,7 @@ the claim by itself score on benchmark quirks, not by checking). The learned com
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,7 +39,6 @@ FEATURES = (
     "neg_claim_only",  # the claim negates, the best window does not
     "neg_ev_only",  # the best window negates, the claim does not
     "antonym",  # claim words whose opposite the best window holds instead
-    "log_sents",  # log(number of evidence sentences): a page, or a few passages
     "crossling",  # the claim had to be glossed into the evidence's language
     "cov_best_x",  # cov_best when glossed (gloss coverage runs lower than same-language)
     "bigram_x",  # bigram when glossed
@@ -67,8 +67,9 @@ def compute(
     if best is None:
         zero = [0.0] * len(FEATURES)
         zero[FEATURES.index("miss_best")] = math.log1p(sum(t.weight for t in terms))
-        zero[FEATURES.index("log_sents")] = math.log1p(len(sentences))
-        zero[FEATURES.index("crossling")] = float(has_cjk(claim) and not any(map(has_cjk, sentences)))
+        zero[FEATURES.index("crossling")] = float(
+            has_cjk(claim) and not any(map(has_cjk, sentences))
+        )
         missing = tuple(t.text for t in sorted(terms, key=lambda t: -t.weight))
         return Judged(retrieval, tuple(zero), "", (), missing)
     best_text = " ".join(sentences[best.start : best.end])
@@ -98,7 +99,6 @@ def compute(
         "neg_claim_only": float(claim_neg and not window_neg),
         "neg_ev_only": float(window_neg and not claim_neg),
         "antonym": float(len(antonyms)),
-        "log_sents": math.log1p(len(sentences)),
     }
     crossling = has_cjk(claim) and not has_cjk(best_text)
     values["crossling"] = float(crossling)
@@ -121,7 +121,7 @@ def _bigram_share(terms: Sequence[Term], text: str) -> float:
     for position, token in enumerate(sequence):
         positions.setdefault(token, []).append(position)
     found = 0
-    for left, right in zip(terms, terms[1:], strict=False):
+    for left, right in itertools.pairwise(terms):
         lefts = [p for form in left.forms for p in positions.get(form, ())]
         rights = {p for form in right.forms for p in positions.get(form, ())}
         if any(p + gap in rights for p in lefts for gap in (1, 2)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import importlib
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -20,10 +21,9 @@ from typing import Any
 import httpx
 
 from factcheck import sites
-from factcheck.extract import UnsupportedContent, extract_document
 from factcheck.models import Source, SourceStatus
 from factcheck.settings import FetchSettings
-from factcheck.transfer import Failure, Fetcher, Response, media_type, open_fetcher
+from factcheck.transfer import Failure, Fetcher, Response, open_fetcher
 
 # Statuses the Wayback Machine may help with (a refused address or a replay miss never).
 WAYBACK_STATUSES = frozenset(
@@ -79,6 +79,12 @@ async def _fetch_all(
     for source_id, url in requests:
         ids_by_url.setdefault(url, []).append(source_id)
     done: dict[str, Source] = {}
+    loop = asyncio.get_running_loop()
+    # Parsing pages is CPU work: one worker thread does it, so the event loop, which only
+    # needs the GIL now and then, keeps the transfers moving (more workers would starve it).
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"))
+    # Load the extractors (seconds of imports) in that thread while the requests go out.
+    warm = loop.run_in_executor(None, importlib.import_module, "factcheck.extract")
     async with open_fetcher(settings, transport) as fetcher:
 
         async def one(url: str) -> None:
@@ -89,6 +95,7 @@ async def _fetch_all(
                     on_progress(replace(source, id=source_id))
 
         await asyncio.gather(*(one(url) for url in ids_by_url))
+    await warm
     return [replace(done[url], id=source_id) for source_id, url in requests]
 
 
@@ -116,26 +123,20 @@ async def read_page(fetcher: Fetcher, url: str, *, via: str = "direct") -> Sourc
     result = await fetcher.get(url)
     if isinstance(result, Failure):
         return sites.failed_source(url, result, via)
-    return page_source(url, result, via, fetcher.settings)
+    return await page_source(url, result, via, fetcher.settings)
 
 
-def page_source(url: str, response: Response, via: str, settings: FetchSettings) -> Source:
+async def page_source(url: str, response: Response, via: str, settings: FetchSettings) -> Source:
     """A Source from a final answer: a wall, an HTTP error, a type not read, a paywall, a page
     with no text, or the extracted main text."""
     failed = sites.response_failure(url, response, via)
     if failed is not None:
         return failed
-    content_type = response.content_type  # extract_document trusts the bytes over it
     base = {"id": "", "url": url, "via": via, **response.provenance()}
-    try:
-        document = extract_document(response.body, content_type, response.final_url)
-    except UnsupportedContent as exc:
-        reason = str(exc) or f"content type {media_type(content_type)} is not read"
-        return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=reason, **base)
-    except Exception as exc:  # a malformed PDF or page is the link's fault, not the run's
-        kind = media_type(content_type) or "body"
-        reason = f"the {kind} could not be read ({type(exc).__name__}: {exc})"
-        return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=reason, **base)
+    # extract_document trusts the bytes over the declared type (a PDF sent as octet-stream).
+    document = await sites.read_document(response.body, response.content_type, response.final_url)
+    if isinstance(document, str):
+        return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=document, **base)
     if document.kind == "html":
         paywall = sites.detect_paywall(response.body, document.text, settings.paywall_min_chars)
         if paywall:

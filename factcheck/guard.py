@@ -280,10 +280,12 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         network_backend: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         limits = limits or httpx.Limits()
-        super().__init__(trust_env=False, limits=limits, verify=verify)
+        # One SSL context (loading the CA bundle costs tens of ms) for both pools.
+        context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        super().__init__(trust_env=False, limits=limits, verify=context)
         self.policy = policy
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

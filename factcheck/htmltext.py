@@ -21,6 +21,7 @@ from lxml import etree
 from factcheck.textclean import normalize_space
 
 _LITTLE_TEXT = 250  # characters: below this trafilatura "found little"
+_HUGE_TEXT = 300_000  # characters of visible text: above this trafilatura runs in fast mode
 
 
 def _words(text: str) -> frozenset[str]:
@@ -56,6 +57,20 @@ _BLOCK_TAGS = _words(
     p div section article main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr
     figure figcaption address hr center
     """
+)
+_INVISIBLE = _words("script style noscript template head title")
+_CARD_TAGS = _words("div li article section")
+_LINK_LIST_TAGS = _words("div td ul ol section p span font table tr li dl center")
+_CONSENT_HINTS = (
+    "cookie",
+    "privacy",
+    "personal information",
+    "reject",
+    "partners",
+    "vendors",
+    "continuing to use",
+    "using our",
+    "using this",
 )
 _CONSENT = re.compile(
     r"\b(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b|\baccept (?:all )?cookies\b"
@@ -94,7 +109,9 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
+        # huge_tree: libxml2 otherwise drops everything nested deeper than 256 elements.
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        return lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         return None
 
@@ -112,25 +129,70 @@ def _is_furniture(element: etree._Element) -> bool:
     return False
 
 
-def prune_boilerplate(tree: lxml.html.HtmlElement) -> None:
-    """Remove banners, navigation, sharing and related-link boxes, in place."""
-    body_chars = len(tree.text_content()) or 1
+@dataclass(slots=True)
+class _Counts:
+    chars: int = 0  # visible text inside the element
+    link_chars: int = 0  # of which inside <a>
+    links: int = 0
+
+
+def _text_counts(tree: etree._Element) -> dict[etree._Element, _Counts]:
+    """Text and link-text lengths of every element, in one pass (no recursion)."""
+    counts: dict[etree._Element, _Counts] = {}
+    for _event, element in etree.iterwalk(tree, events=("end",)):
+        if not isinstance(element.tag, str) or element.tag in _INVISIBLE:
+            continue
+        own = _Counts(chars=len((element.text or "").strip()))
+        for child in element:
+            inner = counts.get(child)
+            if inner is not None:
+                own.chars += inner.chars
+                own.link_chars += inner.link_chars
+                own.links += inner.links
+            own.chars += len((child.tail or "").strip())
+        if element.tag == "a":
+            own.link_chars = own.chars
+            own.links += 1
+        counts[element] = own
+    return counts
+
+
+def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
+    """Remove banners, navigation, sharing, related-link boxes and link lists, in place.
+
+    Returns the number of characters of visible text the page had.
+    """
+    counts = _text_counts(tree)
+    page_chars = counts[tree].chars if tree in counts else 0
     doomed = []
-    for element in tree.iter(etree.Element):
-        tag = element.tag if isinstance(element.tag, str) else ""
+    for element, count in counts.items():
+        tag = element.tag
         if tag in _NEVER_PRUNE:
             continue
         landmark = element.get("role") in ("navigation", "banner", "contentinfo")
         modal = element.get("aria-modal") == "true"
-        if tag == "nav" or landmark or modal or _is_furniture(element):
-            doomed.append(element)
-    for element in doomed:
-        if element.getparent() is None:
-            continue  # already gone with an ancestor
+        # A block of mostly links (a menu, a list of other stories) is not what a page says.
+        link_list = (
+            tag in _LINK_LIST_TAGS
+            and count.links >= 2
+            and count.chars < 1500
+            and count.link_chars >= 0.75 * count.chars
+        )
+        furniture = tag == "nav" or landmark or modal or link_list or _is_furniture(element)
         # A wrapper holding most of the page is a badly named container, not a banner.
-        if len(element.text_content()) > 0.4 * body_chars:
-            continue
-        element.drop_tree()
+        if furniture and count.chars <= 0.4 * page_chars:
+            doomed.append(element)
+    # Teaser cards: a headline wrapped in a link, with a line of summary ("More coverage").
+    for link in tree.xpath("//a[.//h2 or .//h3 or .//h4 or .//h5 or .//h6]"):
+        card = link.getparent()
+        if card is not None and card.tag in _CARD_TAGS and counts.get(card, _Counts()).chars < 400:
+            doomed.append(card)
+        else:
+            doomed.append(link)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return page_chars
 
 
 def _block_text(element: etree._Element) -> str:
@@ -211,8 +273,11 @@ def fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
 
 def _keep(paragraph: str) -> bool:
     """False for cookie notices and section furniture ("Related", "Read more")."""
-    if len(paragraph) < 600 and _CONSENT.search(paragraph):
-        return False
+    if len(paragraph) < 600:
+        lower = paragraph.lower()
+        hinted = any(hint in lower for hint in _CONSENT_HINTS)
+        if hinted and _CONSENT.search(paragraph):
+            return False
     return not (len(paragraph) < 80 and _FURNITURE.fullmatch(paragraph.strip()))
 
 
@@ -255,6 +320,15 @@ def _names(value: object) -> list[str]:
     return []
 
 
+def _without_site_name(title: str) -> str:
+    """ "Headline | Site" or "Headline_Section_Site" as "Headline"."""
+    for separator in (" | ", " – ", " — ", " - ", "_", " · "):
+        head = title.split(separator)[0].strip()
+        if separator in title and len(head) >= 0.4 * len(title):
+            return head
+    return title
+
+
 def page_metadata(tree: lxml.html.HtmlElement) -> tuple[str, str, str]:
     """(title, author, published) from meta tags and JSON-LD, for what trafilatura missed."""
     items = _json_ld(tree)
@@ -262,7 +336,7 @@ def page_metadata(tree: lxml.html.HtmlElement) -> tuple[str, str, str]:
     if not title:
         title = next((str(i["headline"]) for i in items if isinstance(i.get("headline"), str)), "")
     if not title:
-        title = normalize_space("".join(tree.xpath("//title//text()")))
+        title = _without_site_name(normalize_space("".join(tree.xpath("//title//text()"))))
     author = _meta(tree, "author", "article:author", "byl", "parsely-author", "sailthru.author")
     if not author or author.startswith("http"):
         names = [n for item in items for n in _names(item.get("author"))]
@@ -285,13 +359,17 @@ def html_text(text: str, url: str) -> HtmlText:
     if tree is None:
         return HtmlText((), "", "", "", extractor)
     title, author, published = page_metadata(tree)
-    prune_boilerplate(tree)
+    visible = prune_boilerplate(tree)
+    # Metadata search and the comparison with trafilatura's fallback extractors take seconds
+    # on a page with a book's worth of text; there the fast path is taken.
+    huge = visible > _HUGE_TEXT
     paragraphs: list[str] = []
     try:
         document = trafilatura.bare_extraction(
             copy.deepcopy(tree),
             url=url or None,
-            with_metadata=True,
+            fast=huge,
+            with_metadata=not huge,
             include_comments=False,
             include_tables=True,
             deduplicate=False,
@@ -303,13 +381,18 @@ def html_text(text: str, url: str) -> HtmlText:
         body = getattr(document, "body", None)
         paragraphs = _trafilatura_paragraphs(body) if body is not None else []
         title = getattr(document, "title", None) or title
-        author = getattr(document, "author", None) or author
-        published = getattr(document, "date", None) or published
+        author = author or getattr(document, "author", None) or ""
+        # The page's own published date beats htmldate's guess (which may take one from the URL).
+        published = published or getattr(document, "date", None) or ""
     paragraphs = [p for p in paragraphs if _keep(p)]
+    headline = normalize_space(" ".join(tree.xpath("(//h1)[1]//text()")))
+    if paragraphs and headline and len(headline) < 300 and headline not in paragraphs[0]:
+        paragraphs.insert(0, headline)  # trafilatura drops a headline it took as the title
     found = sum(len(p) for p in paragraphs)
     if found < _LITTLE_TEXT:
         fallback = [p for p in fallback_paragraphs(tree) if _keep(p)]
-        if sum(len(p) for p in fallback) > max(2 * found, found + 100):
+        fallback_chars = sum(len(p) for p in fallback)
+        if fallback_chars > max(2 * found, found + 100) or (fallback_chars and not found):
             paragraphs = fallback
             extractor = f"lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))} (fallback)"
     unique = [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]

@@ -53,7 +53,9 @@ class JudgeOutcome:
             "id": self.id,
             "label": self.label,
             "score": self.score,
-            "evidence": [{"index": e.index, "score": e.score, "text": e.text} for e in self.evidence],
+            "evidence": [
+                {"index": e.index, "score": e.score, "text": e.text} for e in self.evidence
+            ],
         }
         return json.dumps(data, ensure_ascii=False)
 

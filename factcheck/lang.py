@@ -256,6 +256,7 @@ def _clean_sense(raw: str) -> str:
     sense = _PAREN_RE.sub(" ", sense)
     sense = sense.split(",", 1)[0]  # "Ultraman, Japanese science fiction superhero"
     sense = re.sub(r"\S*\|\S*", " ", sense)  # stray cross-references such as 个|個
+    sense = re.sub(r"\S*(?:\.\.\.|…)\S*", " ", sense)  # "to be ...ed": fragments, not words
     sense = " ".join(sense.split())
     return sense
 

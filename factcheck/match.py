@@ -116,9 +116,9 @@ def retrieve(
         scored += [(float(score[i]), int(i), size, float(coverage[i])) for i in top]
     scored.sort(key=lambda item: (-item[0], item[2], item[1]))
     windows: list[Window] = []
-    for score, start, size, coverage in scored[:candidates]:
+    for key, start, size, covers in scored[:candidates]:
         found = frozenset().union(*hits[start : start + size])
-        windows.append(Window(start, start + size, score, coverage, found))
+        windows.append(Window(start, start + size, key, covers, found))
     ranking = _rank_sentences(windows, single)
     return Retrieval(
         terms, tuple(sentences), tuple(hits), tuple(windows), ranking, tuple(map(float, single))

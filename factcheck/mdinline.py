@@ -4,6 +4,7 @@ A sentence's text is what a reader sees: emphasis markers, link syntax, footnote
 images and inline-code backticks are dropped. Its span in the article is the raw stretch from
 its first to its last visible character, widened to take in markup that opens or closes right
 there (``**``, ``[``, ``](url)``), so ``plain_text(article.text[start:end]) == sentence.text``.
+Underscore emphasis is left as written: underscores are common in names and URLs.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ _INLINE = re.compile(
     r"|(?P<autolink><https?://[^>\s]+>)"
     r"|(?P<html></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)"
     r"|(?P<escape>\\[\\`*_{}\[\]()#+\-.!|~>])"
-    r"|(?P<strong>\*\*|__(?=\S)|(?<=\S)__)"
+    r"|(?P<strong>\*\*)"
     r"|(?P<code>`+)"
     r"|(?P<emopen>(?<![\w*])\*(?=[^\s*]))"
     r"|(?P<emclose>(?<=[^\s*])\*(?![\w*]))"
@@ -47,7 +48,7 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
 
     Markup that opens (``**``, ``[``, an opening backtick) is credited to the next visible
     character; markup that closes (``**``, ``](url)``, footnote markers, images) to the previous.
-    A line break inside the block is one space.
+    Any whitespace character (line break, tab, NEL) shows as a plain space.
     """
     chars: list[str] = []
     starts: list[int] = []
@@ -55,12 +56,12 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
     pending: list[int] = []  # raw start of markup waiting for the next visible character
     strong_open = False
     atomic: list[tuple[int, int]] = []
-    link_from: int | None = None
+    link_from: list[int] = []  # visible index where each open link's text starts (nested too)
 
     def emit(char: str, start: int, end: int) -> None:
         # Markup is credited to non-blank characters only: sentences are trimmed of blanks.
         blank = char.isspace()
-        chars.append(" " if char == "\n" else char)
+        chars.append(" " if blank else char)  # line breaks, tabs, NEL: one plain space
         starts.append(base + (pending[0] if pending and not blank else start))
         ends.append(base + end)
         if not blank:
@@ -112,17 +113,18 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
                 close(position, end)
         elif kind == "lopen":
             pending.append(position)
-            link_from = len(chars)
+            link_from.append(len(chars))
         elif kind in {"emopen"} or (
             kind == "html" and not token.startswith("</") and not token.endswith("/>")
         ):
             pending.append(position)
         else:  # lclose, footnote, image, emclose, closing or empty html tags
-            if kind == "lclose" and link_from is not None:
-                atomic.append((link_from, len(chars)))
-                link_from = None
+            if kind == "lclose" and link_from:
+                atomic.append((link_from.pop(), len(chars)))
             close(position, end)
         position = end
+    # A "[" taken for a link whose close never came (odd nesting): never split after it.
+    atomic.extend((first, len(chars)) for first in link_from)
     return VisibleText("".join(chars), tuple(starts), tuple(ends), tuple(atomic))
 
 
@@ -176,7 +178,7 @@ def split_sentences(text: str, atomic: tuple[tuple[int, int], ...] = ()) -> list
             stop = True
         elif char == "…" or (char == "." and text.startswith("...", index)):
             run = index
-            while run < length and text[run] in "….":
+            while run < length and text[run] in "…." and not inside[run]:
                 run += 1
             following = text[run : run + 1]
             stop = not following or following.isspace() or following in _CLOSERS

@@ -38,6 +38,7 @@ _FOOTER_PATTERNS = (
     re.compile(r"\d{1,4}\s*(?:of|/)\s*\d{1,4}", re.IGNORECASE),
     re.compile(r"[-–—]\s*\d{1,4}\s*[-–—]"),
     re.compile(r"\d{1,4}\s{3,}\S.{0,80}|\S.{0,80}?\s{3,}\d{1,4}"),
+    re.compile(r"\d{1,4}\s+[A-Z][A-Z .,'’&-]{3,60}|[A-Z][A-Z .,'’&-]{3,60}\s+\d{1,4}"),
     re.compile(r".*\b\d{1,2}:\d{2}-[a-z]{2}-\d{3,6}\b.*", re.IGNORECASE),
 )
 
@@ -62,6 +63,7 @@ class _Line:
 @dataclass(slots=True)
 class _Layout:
     base: int  # column where ordinary body lines start
+    beside: bool  # the numbers stand beside the text (layout text), not in a block of their own
     width: int  # typical length of a body line
     vocab: Vocabulary  # words seen whole inside lines, to undo hyphenation right
 
@@ -89,7 +91,9 @@ def _gutter_lines(pages: list[list[str]]) -> dict[tuple[int, int], int]:
                 continue
             number = int(match.group(2))
             aligned = len(match.group(1)) == start_col or match.end(2) == end_col
-            in_order = number > previous or (number == 1 and previous >= 20)
+            # Numbering restarts at 1 on a new page; without form feeds that is the only sign.
+            restart = number == 1 and previous >= 20 and len(pages) == 1
+            in_order = number > previous or restart
             if aligned and in_order and number <= _MAX_LINE_NUMBER:
                 found[(page_index, line_index)] = number
                 previous = number
@@ -134,7 +138,8 @@ def _drop_running_lines(page_lines: list[list[_Line]]) -> None:
         numbered = [i for i, line in enumerate(lines) if line.number is not None]
         with_text = [i for i in numbered if line_has_text(lines[i])]
         first = numbered[0] if numbered else len(lines)
-        last = with_text[-1] if with_text else len(lines)
+        # Numbers printed as a block of their own (pypdf's plain text): all after them is zone.
+        last = with_text[-1] if with_text else (numbered[-1] if numbered else len(lines))
         zone = [
             i
             for i, line in enumerate(lines)
@@ -256,8 +261,7 @@ def _is_heading(line: _Line, previous: _Line | None, layout: _Layout) -> bool:
         return False
     # A short line after an unfinished one is the end of a sentence, not a heading.
     after_break = previous is None or previous.heading or _ends_sentence(previous.text)
-    letters = [c for c in text if c.isalpha()]
-    capitals = len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    capitals = text.isupper() and sum(c.isalpha() for c in text) >= 4
     if capitals and (after_break or line.col >= layout.base + 5):
         return True
     centred = line.col >= layout.base + 10 and len(text) <= 0.7 * layout.width
@@ -276,7 +280,7 @@ def _starts_paragraph(
         return True
     text = line.text.strip()
     ends_sentence = _ends_sentence(previous.text)
-    if _LABEL.match(text) and line.col >= layout.base + 2:
+    if _LABEL.match(text) and (line.col >= layout.base + 2 or not layout.beside):
         return True
     label = _LABEL.match(previous.text.strip())
     if label and len(current) == 1 and line.col == previous.col + label.end():
@@ -296,7 +300,7 @@ def _layout(lines: list[_Line]) -> _Layout:
     base = cols.most_common(1)[0][0] if cols else 0
     widths = [len(line.text.strip()) for line in lines if line.col == base]
     vocab = vocabulary(line.text for line in lines)
-    return _Layout(base, int(median(widths)) if widths else 80, vocab)
+    return _Layout(base, bool(cols), int(median(widths)) if widths else 80, vocab)
 
 
 def pleading_paragraphs(text: str) -> list[tuple[str, int]]:

@@ -172,6 +172,11 @@ def check_cassette(path: Path) -> int:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise CassetteError(f"cassette {path} is not UTF-8 text ({exc.reason})") from exc
+    except yaml.constructor.ConstructorError as exc:
+        raise CassetteError(
+            f"cassette {path} holds a YAML tag that safe loading refuses ({exc.problem}); "
+            "a cassette is plain data"
+        ) from exc
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}" if where is not None else ""

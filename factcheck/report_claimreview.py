@@ -19,7 +19,14 @@ import json
 from typing import Any
 
 from factcheck.models import Report, Verdict
-from factcheck.report_common import ReportOptions, article_file, claim_url, clean_text, safe_url
+from factcheck.report_common import (
+    ReportOptions,
+    article_file,
+    claim_text,
+    claim_url,
+    clean_text,
+    safe_url,
+)
 
 __all__ = ["RATING_VALUES", "claimreview_items", "render_claimreview"]
 
@@ -71,13 +78,14 @@ def claimreview_items(report: Report, options: ReportOptions) -> list[dict[str, 
             "@type": "ClaimReview",
             "identifier": claim.id,
             "url": claim_url(claim.id, options),
-            "claimReviewed": clean_text(claim.text),
+            "claimReviewed": claim_text(claim.text),
             "inLanguage": claim.language if claim.language != "und" else article.language,
-            "datePublished": review_date,
             "author": _party(options.reviewer or "factcheck"),
             "reviewRating": rating,
             "itemReviewed": item_reviewed,
         }
+        if review_date:
+            review["datePublished"] = review_date
         cited = dict.fromkeys(e.fragment_url or e.url for e in result.evidence)
         links = [url for url in cited if safe_url(url)]
         if links:

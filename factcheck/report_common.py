@@ -22,6 +22,7 @@ __all__ = [
     "blank_bad_chars",
     "candidate_sources",
     "claim_line",
+    "claim_text",
     "claim_url",
     "clean_text",
     "fragment_id",
@@ -64,6 +65,11 @@ def clean_text(text: str) -> str:
     """Text safe to put in any format: CRLF and form feeds become newlines, controls go."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     return _BAD_CHARS.sub("", text)
+
+
+def claim_text(text: str) -> str:
+    """A claim as readers see it: clean, without the article's Markdown bold markers."""
+    return clean_text(text).replace("**", "")
 
 
 def blank_bad_chars(text: str) -> str:

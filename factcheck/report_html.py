@@ -36,6 +36,7 @@ from factcheck.report_common import (
     blank_bad_chars,
     candidate_sources,
     claim_line,
+    claim_text,
     clean_text,
     fragment_id,
     is_located,
@@ -72,7 +73,6 @@ class _Piece:
 
 @dataclass(frozen=True, slots=True)
 class _QuoteView:
-    source_id: str
     source_label: str
     score: float
     pieces: tuple[_Piece, ...]
@@ -103,7 +103,6 @@ class _ClaimView:
     anchors: tuple[str, ...]
     quotes: tuple[_QuoteView, ...]
     cells: tuple[_Cell, ...]
-    cited: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +143,8 @@ def render_html(report: Report, options: ReportOptions) -> str:
     """The whole report.html text."""
     article = report.article
     text = blank_bad_chars(article.text)  # same length: every span still points at its claim
-    claims = [_claim_view(r, report) for r in report.results]
+    by_id = {source.id: source for source in report.sources}
+    claims = [_claim_view(r, report, by_id) for r in report.results]
     located = [
         (r, view) for r, view in zip(report.results, claims, strict=True) if is_located(r, text)
     ]
@@ -259,21 +259,19 @@ def _emphasis(text: str, bold: bool) -> tuple[tuple[_Run, ...], bool]:
 
 def _body_start(text: str) -> int:
     """Where the article body begins: after a YAML front matter block, and blank lines."""
-    match = re.match(r"---[ \t]*\n.*?\n---[ \t]*\n", text, flags=re.DOTALL)
+    match = re.match(r"\ufeff?---[ \t]*\r?\n.*?\n---[ \t]*\r?\n", text, flags=re.DOTALL)
     start = match.end() if match else 0
     while start < len(text) and text[start] in "\r\n":
         start += 1
     return start
 
 
-def _claim_view(result: ClaimResult, report: Report) -> _ClaimView:
+def _claim_view(result: ClaimResult, report: Report, sources: dict[str, Source]) -> _ClaimView:
     claim = result.claim
     terms = matching_terms(result)
     best = best_evidence(result)
-    sources = {source.id: source for source in report.sources}
     quotes = tuple(
         _QuoteView(
-            source_id=ev.source_id,
             source_label=_source_label(sources.get(ev.source_id), ev.source_id),
             score=ev.score,
             pieces=highlight_terms(clean_text(ev.quote), terms),
@@ -286,7 +284,7 @@ def _claim_view(result: ClaimResult, report: Report) -> _ClaimView:
     return _ClaimView(
         id=claim.id,
         dom_id=fragment_id(claim.id),
-        text=clean_text(claim.text).replace("**", ""),  # the article's bold markers
+        text=claim_text(claim.text),
         verdict=result.verdict.value,
         words=VERDICT_WORDS[result.verdict],
         sign=VERDICT_SIGNS[result.verdict],
@@ -299,7 +297,6 @@ def _claim_view(result: ClaimResult, report: Report) -> _ClaimView:
         anchors=tuple(f"{a.text} → {a.norm}" for a in claim.anchors),
         quotes=quotes,
         cells=_cells(result, report.sources),
-        cited=claim.source_urls,
     )
 
 

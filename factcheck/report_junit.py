@@ -18,6 +18,7 @@ from factcheck.report_common import (
     article_file,
     best_evidence,
     claim_line,
+    claim_text,
     clean_text,
     is_located,
     shorten,
@@ -60,7 +61,7 @@ def render_junit(report: Report, options: ReportOptions) -> str:
     for result in results:
         claim = result.claim
         attrs = {
-            "name": clean_text(f"{claim.id}: {shorten(claim.text, _NAME_CHARS)}"),
+            "name": clean_text(f"{claim.id}: {shorten(claim_text(claim.text), _NAME_CHARS)}"),
             "classname": clean_text(classname),
             "file": clean_text(path),
             "time": "0",
@@ -89,7 +90,7 @@ def render_junit(report: Report, options: ReportOptions) -> str:
 def _describe(result: ClaimResult, report: Report) -> str:
     """The claim, verdict, reason and best quote as plain text for a CI log."""
     lines = [
-        f"Claim {result.claim.id}: {result.claim.text}",
+        f"Claim {result.claim.id}: {claim_text(result.claim.text)}",
         f"Verdict: {result.verdict.value} (score {result.score:.2f})",
         f"Reason: {result.reason}",
     ]
@@ -120,7 +121,7 @@ def github_annotations(report: Report, options: ReportOptions) -> list[str]:
             props["line"] = str(claim_line(text, start))
             props["endLine"] = str(claim_line(text, end - 1))
         props["title"] = f"factcheck {result.claim.id}: {VERDICT_WORDS[result.verdict]}"
-        message = f"{shorten(result.claim.text, 120)} — {result.reason}"
+        message = f"{shorten(claim_text(result.claim.text), 120)} — {result.reason}"
         best = best_evidence(result)
         if best is not None:
             message += f"\nQuote ({best.source_id}): {shorten(best.quote, 300)}"

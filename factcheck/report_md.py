@@ -21,6 +21,7 @@ from factcheck.report_common import (
     article_file,
     best_evidence,
     claim_line,
+    claim_text,
     clean_text,
     is_located,
     not_obtained,
@@ -136,7 +137,7 @@ def render_markdown(report: Report, options: ReportOptions) -> str:
             )
             lines.append(
                 f"| [{escape_md(claim.id)}](#{_anchor(claim.id)}) | {_verdict(result.verdict)} "
-                f"| {line} | {escape_md(shorten(claim.text, 80))} |"
+                f"| {line} | {escape_md(shorten(claim_text(claim.text), 80))} |"
             )
         lines.append("")
 
@@ -189,7 +190,7 @@ def _claim_section(
         "",
         f"### {escape_md(claim.id)} · {_verdict(result.verdict)}",
         "",
-        f"> {escape_md(claim.text)}",
+        f"> {escape_md(claim_text(claim.text))}",
         "",
         f"{where} · score {result.score:.2f}",
         "",

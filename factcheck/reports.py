@@ -28,8 +28,6 @@ __all__ = [
     "DEFAULT_FORMATS",
     "FORMATS",
     "ReportOptions",
-    "parse_fail_on",
-    "parse_formats",
     "render_report",
     "write_index",
     "write_reports",
@@ -51,34 +49,6 @@ _RENDERERS: dict[str, Callable[[Report, ReportOptions], str]] = {
     "claimreview": render_claimreview,
     "junit": render_junit,
 }
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """``--format md,json`` as format names in order, duplicates dropped; UsageError if unknown."""
-    names = [name.strip().lower() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in FORMATS]
-    if unknown or not names:
-        raise UsageError(
-            f"unknown report format {', '.join(map(repr, unknown)) or 'list (empty)'}; "
-            f"use a comma-separated list of {', '.join(FORMATS)}"
-        )
-    return tuple(dict.fromkeys(names))
-
-
-def parse_fail_on(text: str) -> frozenset[Verdict]:
-    """``--fail-on unverifiable,contradicted`` as verdicts; UsageError names an unknown word."""
-    verdicts = set()
-    for word in (w.strip().lower() for w in text.split(",")):
-        if not word:
-            continue
-        try:
-            verdicts.add(Verdict(word.replace("-", "_").replace(" ", "_")))
-        except ValueError:
-            raise UsageError(
-                f"unknown verdict {word!r} in --fail-on; use verdict words: "
-                f"{', '.join(v.value for v in Verdict)}"
-            ) from None
-    return frozenset(verdicts)
 
 
 def render_report(report: Report, fmt: str, options: ReportOptions) -> str:

@@ -16,7 +16,7 @@ class FetchSettings:
     timeout: float = 20.0  # seconds, connect + read, per request
     max_bytes: int = 20_000_000  # decompressed body cap; long court filings run to ~2 MB of text
     max_redirects: int = 10
-    max_concurrency: int = 16  # requests in flight over all hosts
+    max_concurrency: int = 32  # requests in flight over all hosts; politeness is per host
     per_host_concurrency: int = 4  # politeness: never hammer one site
     retries: int = 2  # extra attempts for transport errors, 408, 429, 503
     backoff_base: float = 0.5  # seconds; doubled per attempt, with jitter

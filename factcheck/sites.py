@@ -16,17 +16,21 @@ paywall detectors are pure functions over the status, headers, final URL and bod
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from factcheck.extract import Document, extract_document, split_passages
 from factcheck.models import Source, SourceStatus
-from factcheck.transfer import Failure, Fetcher, Response
+from factcheck.textclean import split_passages
+from factcheck.transfer import Failure, Fetcher, Response, media_type
+
+if TYPE_CHECKING:
+    from factcheck.extract import Document
 
 ReadPage = Callable[[str], Awaitable[Source]]  # fetch one URL as a page, walls checked
 
@@ -117,11 +121,11 @@ def detect_block(response: Response) -> str | None:
     title = _title(response.body).lower()
     if title.startswith("just a moment") and response.status_code in (403, 429, 503):
         return "a Cloudflare challenge ('Just a moment...')"
-    if response.header("x-datadome") and response.status_code in (401, 403):
-        return f"a DataDome bot wall ({response.status_code})"
     for phrase, what in _WALLS:
         if phrase in sample:
             return what
+    if response.header("x-datadome") and response.status_code in (401, 403):
+        return f"a DataDome bot wall ({response.status_code} with an x-datadome header)"
     if response.status_code >= 400 or visible_chars(response.body) < _SHORT_PAGE:
         for phrase, what in _CAPTCHAS:
             if phrase in sample or phrase in title:
@@ -168,6 +172,8 @@ def http_status_failure(response: Response) -> tuple[SourceStatus, str] | None:
     said = f"the server answered {code} {phrase}".rstrip()
     if response.attempts > 1:
         said += f" (after {response.attempts} attempts)"
+    if response.note:
+        said += f"; {response.note}"
     if code in (404, 410):
         return SourceStatus.NOT_FOUND, said
     if code == 402:
@@ -175,6 +181,28 @@ def http_status_failure(response: Response) -> tuple[SourceStatus, str] | None:
     if code >= 300 or code < 200:
         return SourceStatus.HTTP_ERROR, said
     return None
+
+
+def _extract(body: bytes, content_type: str, url: str) -> Document | str:
+    # Imported here: extract pulls in trafilatura and pypdf (seconds), which a worker thread
+    # can load while the first requests are on the wire.
+    from factcheck.extract import UnsupportedContent, extract_document
+
+    try:
+        return extract_document(body, content_type, url)
+    except UnsupportedContent as exc:
+        return str(exc) or f"content type {media_type(content_type)} is not read"
+    except Exception as exc:  # a malformed page or PDF is the link's fault, not the run's
+        kind = media_type(content_type) or "body"
+        return f"the {kind} could not be read ({type(exc).__name__}: {exc})"
+
+
+async def read_document(body: bytes, content_type: str, url: str) -> Document | str:
+    """The extracted document, or the reason it could not be read (unsupported_type).
+
+    Runs in a worker thread, so parsing one page does not hold up the others' transfers.
+    """
+    return await asyncio.to_thread(_extract, body, content_type, url)
 
 
 def source_from_document(
@@ -268,12 +296,14 @@ async def fetch_x_post(fetcher: Fetcher, url: str, ref: PostRef) -> Source:
                 )
             return source
         failures.append(source)
-    # A recorded failure says more than a request that was never recorded.
-    chosen = next((s for s in failures if s.status is not SourceStatus.NOT_RECORDED), failures[0])
     hosts = [urlsplit(endpoint).netloc for endpoint, _ in tries]
-    reason = "; ".join(
-        f"oEmbed at {host}: {s.reason}" for host, s in zip(hosts, failures, strict=True)
-    )
+    if all(s.status is SourceStatus.NOT_RECORDED for s in failures):
+        also = f" (nor is the {hosts[1]} fallback); record it with"
+        return replace(failures[0], reason=failures[0].reason.replace("; record it with", also, 1))
+    # A recorded failure says more than a request that was never recorded.
+    chosen = next(s for s in failures if s.status is not SourceStatus.NOT_RECORDED)
+    said = zip(hosts, failures, strict=True)
+    reason = "; ".join(f"oEmbed at {host}: {source.reason}" for host, source in said)
     return replace(chosen, reason=reason)
 
 
@@ -404,7 +434,7 @@ async def fetch_documentcloud(fetcher: Fetcher, url: str, ref: DocRef) -> Source
     text_url = f"{asset}documents/{ref.doc_id}/{slug}.txt"
     text = await fetcher.get(text_url)
     if isinstance(text, Response) and response_failure(url, text, "documentcloud-api") is None:
-        return _text_source(url, text, extra)
+        return await _text_source(url, text, extra)
     pages = int(meta.get("page_count") or 0)
     if pages > 0:
         paged = await _page_texts(fetcher, asset, ref.doc_id, slug, pages)
@@ -417,19 +447,30 @@ async def fetch_documentcloud(fetcher: Fetcher, url: str, ref: DocRef) -> Source
     return replace(failed, reason=f"DocumentCloud text asset: {failed.reason}")
 
 
-def _text_source(url: str, response: Response, extra: dict[str, str]) -> Source:
+async def _text_source(
+    url: str, response: Response, extra: dict[str, str], reason: str = ""
+) -> Source:
     content_type = response.content_type or "text/plain; charset=utf-8"
-    document = extract_document(response.body, content_type, response.final_url)
+    document = await read_document(response.body, content_type, response.final_url)
+    if isinstance(document, str):
+        return Source(
+            id="",
+            url=url,
+            status=SourceStatus.UNSUPPORTED_TYPE,
+            reason=f"DocumentCloud text asset: {document}",
+            via="documentcloud-api",
+            **response.provenance(),
+        )
     extra = {**extra, "title": extra["title"] or document.title}
-    return source_from_document(url, response, document, "documentcloud-api", **extra)
+    return source_from_document(
+        url, response, document, "documentcloud-api", reason=reason, **extra
+    )
 
 
 async def _page_texts(
     fetcher: Fetcher, asset: str, doc_id: int, slug: str, pages: int
 ) -> Source | None:
     """The per-page text assets joined with form feeds, or None when none could be had."""
-    import asyncio
-
     count = min(pages, fetcher.settings.documentcloud_max_pages)
     urls = [f"{asset}documents/{doc_id}/pages/{slug}-p{n}.txt" for n in range(1, count + 1)]
     results = await asyncio.gather(*(fetcher.get(page_url) for page_url in urls))
@@ -441,11 +482,10 @@ async def _page_texts(
     )
     first = replace(good[0], body=body, final_url=urls[0])
     missing = [str(n) for n, r in enumerate(results, start=1) if r not in good]
-    document = extract_document(body, "text/plain; charset=utf-8", urls[0])
     note = f"per-page text; pages {', '.join(missing)} missing" if missing else "per-page text"
     if count < pages:
         note += f"; only the first {count} of {pages} pages read"
-    return source_from_document(urls[0], first, document, "documentcloud-api", reason=note)
+    return await _text_source(urls[0], first, {"title": "", "published": ""}, note)
 
 
 # ---------------------------------------------------------------- Wayback Machine

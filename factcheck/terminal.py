@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from factcheck.models import Report, Verdict
-from factcheck.report_common import VERDICT_WORDS, best_evidence, clean_text, not_obtained
+from factcheck.report_common import VERDICT_WORDS, best_evidence, claim_text, not_obtained
 
 __all__ = ["VERDICT_STYLES", "claims_table", "render_summary", "summary_table"]
 
@@ -23,7 +23,8 @@ VERDICT_STYLES: dict[Verdict, str] = {
     Verdict.CONTRADICTED: "bold red",
     Verdict.UNVERIFIABLE: "dim",
 }
-_CLAIM_CHARS = 60
+_CLAIM_CHARS = 60  # cells of claim text shown at most
+_TABLE_CHROME = 13  # borders and padding of a four-column table
 
 
 def _verdict_text(verdict: Verdict) -> Text:
@@ -41,20 +42,26 @@ def summary_table(report: Report) -> Table:
     return table
 
 
-def claims_table(report: Report) -> Table:
-    """One row per claim: id, verdict in words, the claim (cut), the best quote's source."""
+def claims_table(report: Report, width: int = 100) -> Table:
+    """One row per claim: id, verdict in words, the best quote's source, and the claim cut to
+    fit a terminal ``width`` cells wide (Chinese characters take two)."""
+    words = max(map(len, VERDICT_WORDS.values()))
+    text_width = max(10, min(_CLAIM_CHARS, width - (5 + words + 6 + _TABLE_CHROME)))
     table = Table(title="Claims", title_justify="left")
-    table.add_column("Claim", no_wrap=True)
-    table.add_column("Verdict", no_wrap=True)
-    table.add_column("Text", overflow="ellipsis", no_wrap=True, max_width=_CLAIM_CHARS)
-    table.add_column("Best source", no_wrap=True)
+    table.add_column("Claim", no_wrap=True, min_width=5)
+    # Verdict words are never cut: they, not the colour, carry the meaning.
+    table.add_column("Verdict", no_wrap=True, min_width=words)
+    table.add_column("Source", no_wrap=True, min_width=6)
+    table.add_column("Text", no_wrap=True)
     for result in report.results:
         best = best_evidence(result)
+        text = Text(" ".join(claim_text(result.claim.text).split()))
+        text.truncate(text_width, overflow="ellipsis")
         table.add_row(
             Text(result.claim.id),
             _verdict_text(result.verdict),
-            Text(" ".join(clean_text(result.claim.text).split())),
             Text(best.source_id if best else "—"),
+            text,
         )
     return table
 
@@ -63,7 +70,7 @@ def render_summary(report: Report, console: Console) -> None:
     """Print the verdict counts, the claims and what was not obtained on the given console."""
     parts: list[RenderableType] = [summary_table(report)]
     if report.results:
-        parts.append(claims_table(report))
+        parts.append(claims_table(report, console.width))
     missing = not_obtained(report)
     if missing:
         line = Text(f"{len(missing)} of {len(report.sources)} sources not obtained: ")

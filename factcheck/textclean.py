@@ -72,6 +72,8 @@ def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int
 def _cut_points(text: str, start: int, end: int, max_chars: int) -> list[int]:
     """Where to cut ``text[start:end]`` so no piece is longer than ``max_chars``."""
     cuts: list[int] = []
+    if end - start <= max_chars:
+        return cuts
     ends = sentence_ends(text, start, end)
     position = start
     while end - position > max_chars:
@@ -163,7 +165,7 @@ class Vocabulary:
 
 
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-_HYPHEN_END = re.compile(r"(\S*?)([A-Za-z]+)-$")
+_HYPHEN_END = re.compile(r"(\S*?)([A-Za-z]+)-")  # fullmatch on the last word
 _LOWER_START = re.compile(r"^([a-z]+)")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -207,7 +209,7 @@ def join_lines(lines: Iterable[str], vocab: Vocabulary) -> str:
             out = part
             continue
         tail = out[-300:]
-        hyphen = _HYPHEN_END.search(tail)
+        hyphen = _HYPHEN_END.fullmatch(tail.rsplit(None, 1)[-1]) if tail[-1] == "-" else None
         lower = _LOWER_START.match(part)
         if hyphen and not tail.endswith(" -"):
             head, stem = hyphen.group(1), hyphen.group(2).lower()

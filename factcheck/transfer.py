@@ -81,6 +81,7 @@ class Response:
     fetched_at: str
     attempts: int = 1
     hops: tuple[str, ...] = ()  # URLs redirected from, in order
+    note: str = ""  # why retrying stopped early (a Retry-After beyond the bound)
 
     def header(self, name: str) -> str:
         """The first value of a header, or ""."""
@@ -378,6 +379,8 @@ class Fetcher:
         encoding = response.headers.get("content-encoding", "")
         if declared.isdigit() and int(declared) > limit and not encoding:
             return too_large
+        if response.is_stream_consumed:  # a transport that read it already (MockTransport)
+            return too_large if len(response.content) > limit else response.content
         try:
             decoder = BoundedDecoder(encoding, limit)
         except ValueError as exc:
@@ -417,7 +420,7 @@ def _retry_after(value: str) -> float:
 
 def _with_attempts(result: Response | Failure, attempts: int, note: str = "") -> Response | Failure:
     if isinstance(result, Response):
-        return replace(result, attempts=attempts)
+        return replace(result, attempts=attempts, note=note.removeprefix("; "))
     if attempts > 1 or note:
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
         return replace(result, reason=result.reason + tries + note)

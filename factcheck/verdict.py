@@ -16,7 +16,7 @@ from urllib.parse import quote
 from factcheck.anchors_compare import AnchorCheck, compare_anchors, describe
 from factcheck.features import Judged, compute
 from factcheck.match import split_sentences
-from factcheck.models import Claim, ClaimResult, Evidence, Source, Verdict
+from factcheck.models import Anchor, AnchorKind, Claim, ClaimResult, Evidence, Source, Verdict
 from factcheck.settings import MatchSettings
 
 QUOTE_CHARS = 320  # a quote longer than this is cut at a word boundary, with an ellipsis
@@ -181,7 +181,7 @@ def assess_claim(
             pair[1].judged.retrieval.best.coverage if pair[1].judged.retrieval.best else 0.0,
         ),
     )
-    check = _check_anchors(claim, judgement.judged)
+    check = _check_anchors(claim, judgement.judged, item.source)
     verdict = _apply_anchor_rules(judgement.label, check)
     if unobtained and verdict not in (Verdict.SUPPORTED, Verdict.CONTRADICTED):
         verdict = Verdict.UNVERIFIABLE
@@ -190,13 +190,30 @@ def assess_claim(
     return ClaimResult(claim, verdict, round(judgement.score, 4), reason, evidence)
 
 
-def _check_anchors(claim: Claim, judged: Judged) -> AnchorCheck:
+def _check_anchors(claim: Claim, judged: Judged, source: Source) -> AnchorCheck:
     from factcheck.anchors import find_anchors
 
     claim_anchors = claim.anchors or find_anchors(claim.text)
     if not claim_anchors or not judged.best_text:
         return AnchorCheck(missing=tuple(claim_anchors))
-    return compare_anchors(claim_anchors, find_anchors(judged.best_text), judged.best_text)
+    evidence = list(find_anchors(judged.best_text))
+    published = _published_anchor(source)
+    if published is not None:
+        # The source's own date dates the event it reports ("complaint filed 2024-08-05").
+        evidence.append(published)
+    return compare_anchors(claim_anchors, evidence, judged.best_text)
+
+
+def _published_anchor(source: Source) -> Anchor | None:
+    """The source's publication date as a date anchor, when it has one in ISO form."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(source.published[:10])
+    except ValueError:
+        return None
+    iso = day.isoformat()
+    return Anchor(AnchorKind.DATE, iso, f"{iso}/{iso}", date_from=day, date_to=day)
 
 
 def _apply_anchor_rules(label: Verdict, check: AnchorCheck) -> Verdict:
@@ -239,7 +256,9 @@ def _reason(
     for claimed, given in check.conflicts[:3]:
         parts.append(f"the claim says {describe(claimed)}, the source says {describe(given)}")
     if check.missing:
-        parts.append("anchors not in the passage: " + ", ".join(describe(a) for a in check.missing[:5]))
+        parts.append(
+            "anchors not in the passage: " + ", ".join(describe(a) for a in check.missing[:5])
+        )
     parts += list(check.notes)
     negation = dict(zip(_feature_names(), judged.features, strict=True))
     if negation.get("neg_claim_only"):

@@ -216,7 +216,10 @@ class Page:
 
     def press(self, key: str) -> None:
         """A real key press (keydown, char, keyup) as a user's keyboard sends it."""
-        code, vk, text = _KEYS.get(key, (f"Key{key.upper()}", ord(key.upper()), key))
+        if key in _KEYS:
+            code, vk, text = _KEYS[key]
+        else:  # one letter
+            code, vk, text = f"Key{key.upper()}", ord(key.upper()), key
         base = {"key": key, "code": code, "windowsVirtualKeyCode": vk}
         self.send("Input.dispatchKeyEvent", {"type": "keyDown", **base, "text": text})
         self.send("Input.dispatchKeyEvent", {"type": "keyUp", **base})

@@ -40,7 +40,8 @@ author: ByteAILab
 
 刚刚，OpenAI高层大地震：
 
-**联创John Schulman**辞职跑路，**联创&总裁Greg Brockman**长期休假，**产品副总裁Peter Deng**也被曝离职。
+**联创John Schulman**辞职跑路，**联创&总裁Greg Brockman**长期休假，\
+**产品副总裁Peter Deng**也被曝离职。
 
 现在他宣布“做了一个艰难的决定”，加入隔壁Anthropic，也就是Claude团队。
 

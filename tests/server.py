@@ -85,7 +85,7 @@ def make_pdf(lines: Iterable[str]) -> bytes:
 
 
 @functools.cache
-def bomb(coding: str, size: int = 256 * 1024 * 1024) -> bytes:
+def bomb(coding: str, size: int = 64 * 1024 * 1024) -> bytes:
     """``size`` zero bytes compressed with gzip, deflate or br: a few hundred KB on the wire."""
     zeros = bytes(16 * 1024 * 1024)
     if coding == "br":

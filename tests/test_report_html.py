@@ -134,9 +134,10 @@ def test_unlocated_and_overlapping_claims_are_listed_apart() -> None:
     still has its details; no article text is duplicated."""
     report = all_verdicts_report()
     first = report.results[0]
+    start, end = first.claim.span
     overlapping = dataclasses.replace(
-        first, claim=dataclasses.replace(first.claim, id="c98", span=(first.claim.span[0] + 2, first.claim.span[1]))
-    )  # fmt: skip
+        first, claim=dataclasses.replace(first.claim, id="c98", span=(start + 2, end))
+    )
     nowhere = dataclasses.replace(
         first, claim=dataclasses.replace(first.claim, id="c99", span=(0, 0))
     )
@@ -201,3 +202,25 @@ def test_quote_hits_are_rendered_as_marks() -> None:
     html = render_html(seed_like_report(), OPTIONS)
     detail = html.split('data-detail="c08"', 1)[1].split("</section>", 1)[0]
     assert '<mark class="hit">Microsoft</mark>' in detail
+
+
+def test_front_matter_with_crlf_is_hidden() -> None:
+    """A front matter written with Windows line endings is recognised and not shown."""
+    report = all_verdicts_report()
+    text = report.article.text.replace("\n", "\r\n")
+    shifted = tuple(
+        dataclasses.replace(
+            r,
+            claim=dataclasses.replace(
+                r.claim,
+                span=(text.index(r.claim.text), text.index(r.claim.text) + len(r.claim.text)),
+            ),
+        )
+        for r in report.results
+    )
+    changed = dataclasses.replace(
+        report, article=dataclasses.replace(report.article, text=text), results=shifted
+    )
+    page = _parse(render_html(changed, OPTIONS))
+    shown = "".join(page.article_text)
+    assert "title: Acme" not in shown and "Acme sells rockets." in shown

@@ -72,7 +72,7 @@ def test_annotations_point_at_the_article_line() -> None:
     assert sum(line.startswith("::warning ") for line in lines) == 1
     first = lines[0]
     assert first.startswith("::error file=docs/article.md,line=9,endLine=9,title=factcheck c01%3A")
-    assert "::**联创John Schulman**辞职跑路 — Only S1" in first
+    assert "::联创John Schulman辞职跑路 — Only S1" in first
 
 
 def test_annotations_cannot_be_injected() -> None:

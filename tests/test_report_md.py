@@ -18,9 +18,8 @@ OPTIONS = ReportOptions()
 
 def _html(markdown: str) -> str:
     """Render as GitHub does before sanitising: CommonMark with raw HTML on, plus tables."""
-    return (
-        MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown)
-    )
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return str(parser.render(markdown))
 
 
 class _Tags(HTMLParser):

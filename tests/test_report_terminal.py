@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
 import pytest
 from report_samples import hostile_report, seed_like_report
+from rich.cells import cell_len
 from rich.console import Console
 
 from factcheck.models import Verdict
@@ -55,10 +57,18 @@ def test_claim_text_is_not_rich_markup() -> None:
     """Article text such as '[bold red]' is printed as written, never read as markup."""
     report = hostile_report()
     out = io.StringIO()
-    import dataclasses
-
     result = report.results[0]
     claim = dataclasses.replace(result.claim, text="[bold red]x[/bold red] [link=javascript:1]y")
     report = dataclasses.replace(report, results=(dataclasses.replace(result, claim=claim),))
     render_summary(report, Console(file=out, width=200, force_terminal=False))
     assert "[bold red]x[/bold red]" in out.getvalue()
+
+
+def test_fits_an_80_column_terminal() -> None:
+    """At 80 columns no line is wider than the terminal (Chinese counted as two cells), and the
+    verdict words are never cut."""
+    out = io.StringIO()
+    render_summary(seed_like_report(), Console(file=out, width=80, force_terminal=False))
+    lines = out.getvalue().splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert "partially supported" in out.getvalue()

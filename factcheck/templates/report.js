@@ -71,7 +71,8 @@
       select(claim.getAttribute("data-claim"), false);
       return;
     }
-    if (target.matches && target.matches("input, textarea, select, [contenteditable]")) { return; }
+    // Typing in a text field is typing; a checkbox or button keeps the shortcuts.
+    if (target.matches && target.matches("input:not([type=checkbox]), textarea, select, [contenteditable]")) { return; }
     if (event.key === "j" || event.key === "k") { event.preventDefault(); step(event.key === "j" ? 1 : -1); }
     else if (event.key === "Escape") { clear(); }
   });

@@ -1,0 +1,81 @@
+"""Retrieval: sentence splitting with offsets and window ranking."""
+
+from __future__ import annotations
+
+from factcheck.match import retrieve, split_sentences
+from factcheck.terms import claim_terms
+
+
+def test_split_sentences_offsets_point_into_text() -> None:
+    """Every span slices one trimmed sentence out of the text, in order."""
+    text = "Dr. Smith arrived in 2012. He left! Did he return?\n\nNew paragraph here."
+    spans = split_sentences(text)
+    pieces = [text[a:b] for a, b in spans]
+    assert pieces == [
+        "Dr. Smith arrived in 2012.",
+        "He left!",
+        "Did he return?",
+        "New paragraph here.",
+    ]
+
+
+def test_split_sentences_chinese_and_offset() -> None:
+    """Chinese full stops end sentences and the offset is added to each span."""
+    text = "马斯克起诉了奥特曼。诉讼在加州提起！"
+    spans = split_sentences(text, offset=10)
+    assert [(a - 10, b - 10) for a, b in spans] == [(0, 10), (10, 18)]
+
+
+def test_split_sentences_cuts_very_long_runs() -> None:
+    """A run longer than the quote limit is cut into pieces, none longer than the limit."""
+    text = "word " * 400
+    spans = split_sentences(text)
+    assert len(spans) > 1
+    assert all(b - a <= 600 for a, b in spans)
+
+
+def test_retrieve_ranks_the_covering_sentence_first() -> None:
+    """The sentence holding the claim's rare words ranks first, boilerplate last."""
+    sentences = [
+        "Skip to content. Accessibility links.",
+        "Kate Winslet married Ned RocknRoll in a private ceremony in New York in December.",
+        "The weather was fine.",
+    ]
+    result = retrieve("Winslet married RocknRoll in New York in December 2012.", sentences)
+    assert result.ranking[0] == 1
+    assert result.best is not None and result.best.coverage > 0.7
+
+
+def test_retrieve_joins_neighbouring_sentences() -> None:
+    """When two neighbouring sentences each hold half the claim, their window wins."""
+    sentences = [
+        "Unrelated opening text about menus.",
+        "The company was founded by Alice Zhang.",
+        "It is based in Rotterdam.",
+        "Footer text.",
+    ]
+    result = retrieve("Alice Zhang founded the company in Rotterdam.", sentences)
+    assert result.best is not None
+    assert (result.best.start, result.best.end) == (1, 3)
+    assert result.best.coverage > result.sentence_scores[1]
+
+
+def test_retrieve_handles_empty_evidence() -> None:
+    """No sentences: no windows, and nothing breaks."""
+    result = retrieve("Anything at all.", [])
+    assert result.best is None and result.ranking == ()
+
+
+def test_claim_terms_drop_function_words_and_weigh_rare_words() -> None:
+    """Function words are not terms; a rare word outweighs a common one."""
+    terms = {term.text: term for term in claim_terms("The racketeering case was in the court.")}
+    assert "the" not in terms and "was" not in terms
+    assert terms["racketeering"].weight > terms["case"].weight
+
+
+def test_chinese_claim_terms_carry_english_forms() -> None:
+    """A Chinese name and word carry their English spellings, so English text can match them."""
+    terms = {term.text: term for term in claim_terms("马斯克起诉奥特曼")}
+    assert "musk" in terms["马斯克"].forms
+    assert "altman" in terms["奥特曼"].forms
+    assert terms["马斯克"].name

@@ -1,0 +1,59 @@
+"""Accuracy gate: verdict quality on a fixed dev sample must not fall below pinned floors.
+
+The sample is the first rows of each dev set in ../shared/eval, judged with the shipped
+combiner weights. Those weights were fitted on the dev sets, so these are regression floors,
+not quality claims (the README's figures are cross-validated, from benchmarks/evaluate.py).
+Floors only move up: raise one when a change lifts the figure for good.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+SAMPLE = {  # set -> rows from the top of the file
+    "wice_dev": 100,
+    "xnli_zh_en_dev": 300,
+    "climate_fever_dev": 250,
+    "attributionbench_dev": 400,
+}
+FLOORS = {  # (set, metric) -> lowest acceptable value
+    ("wice_dev", "macro_f1"): 0.57,
+    ("wice_dev", "supported_f1"): 0.52,
+    ("wice_dev", "recall_at_3"): 0.94,
+    ("xnli_zh_en_dev", "macro_f1"): 0.43,
+    ("climate_fever_dev", "macro_f1"): 0.43,
+    ("attributionbench_dev", "macro_f1"): 0.62,
+}
+
+pytestmark = pytest.mark.skipif(
+    not all((EVAL_DIR / f"{name}.jsonl").exists() for name in SAMPLE),
+    reason=f"dev data not found in {EVAL_DIR}",
+)
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, object]:
+    """Figures per sampled set, computed once for every floor."""
+    from evaluate import score, shipped_predictions
+    from train_combiner import load_set
+
+    result: dict[str, object] = {}
+    for name, rows in SAMPLE.items():
+        data = load_set(EVAL_DIR / f"{name}.jsonl", processes=2, limit=rows)
+        result[name] = score(data, shipped_predictions(data))
+    return result
+
+
+@pytest.mark.parametrize(("name", "metric"), sorted(FLOORS))
+def test_quality_floor(figures: dict[str, object], name: str, metric: str) -> None:
+    """The metric on the fixed sample stays at or above its pinned floor."""
+    value = getattr(figures[name], metric)
+    assert value is not None
+    assert value >= FLOORS[(name, metric)], f"{name} {metric} fell to {value:.3f}"

@@ -1,0 +1,177 @@
+"""Judgement: labels, anchor comparison, the unverifiable rule, evidence and fragment links."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from factcheck.anchors_compare import compare_anchors
+from factcheck.models import Anchor, AnchorKind, Claim, Source, SourceStatus, Verdict
+from factcheck.settings import MatchSettings
+from factcheck.verdict import assess_claims, fragment_url, judge_claim, label_for
+
+COMPLAINT = (
+    "Elon Musk filed a complaint against Sam Altman and Greg Brockman on August 5, 2024. "
+    "The complaint alleges that Altman deceived Musk and engaged in racketeering. "
+    "Musk asks the court to declare the license to Microsoft null and void. "
+    "OpenAI raised $1 billion in pledges in 2015."
+)
+
+
+def _source(text: str = COMPLAINT, **changes: object) -> Source:
+    fields: dict[str, object] = {
+        "id": "S1",
+        "url": "https://example.org/complaint",
+        "status": SourceStatus.OK,
+        "text": text,
+        "published": "2024-08-05",
+    }
+    fields.update(changes)
+    return Source(**fields)  # type: ignore[arg-type]
+
+
+def _date(text: str, day: dt.date) -> Anchor:
+    iso = day.isoformat()
+    return Anchor(AnchorKind.DATE, text, f"{iso}/{iso}", date_from=day, date_to=day)
+
+
+def test_label_for_takes_the_most_probable_label() -> None:
+    """The label with the highest probability wins."""
+    probs = {
+        "supported": 0.1,
+        "partially_supported": 0.5,
+        "not_supported": 0.3,
+        "contradicted": 0.1,
+    }
+    assert label_for(probs) is Verdict.PARTIALLY_SUPPORTED
+
+
+def test_fragment_url_encodes_reserved_characters() -> None:
+    """The text fragment names start and end words, with '-', ',' and '&' percent-encoded."""
+    quote = "Musk, the co-founder & donor, said that the non-profit would stay open forever"
+    url = fragment_url("https://example.org/page#top", quote)
+    assert url.startswith("https://example.org/page#:~:text=Musk%2C%20the%20co%2Dfounder%20%26,")
+    assert url.endswith("would%20stay%20open%20forever")
+    assert url.count("#") == 1
+
+
+def test_fragment_url_short_quote_is_one_directive() -> None:
+    """A short quote is named whole, with no start,end pair."""
+    assert (
+        fragment_url("https://x.org/", "Null and void.")
+        == "https://x.org/#:~:text=Null%20and%20void."
+    )
+
+
+def test_numbers_with_scale_agree_and_conflict() -> None:
+    """$1 billion matches 10亿美元; $2 billion conflicts with it."""
+    claim = [Anchor(AnchorKind.MONEY, "10亿美元", "usd 1000000000", value=1e9, unit="usd")]
+    same = [Anchor(AnchorKind.MONEY, "$1 billion", "usd 1000000000", value=1e9, unit="usd")]
+    other = [Anchor(AnchorKind.MONEY, "$2 billion", "usd 2000000000", value=2e9, unit="usd")]
+    assert compare_anchors(claim, same, "").matched == tuple(claim)
+    assert compare_anchors(claim, other, "").conflicts == ((claim[0], other[0]),)
+
+
+def test_date_ranges_overlap_and_relative_dates_are_noted() -> None:
+    """2015 overlaps a day of 2015; 刚刚 three days after the source date is noted, no conflict."""
+    year = Anchor(
+        AnchorKind.DATE,
+        "2015年",
+        "2015",
+        date_from=dt.date(2015, 1, 1),
+        date_to=dt.date(2015, 12, 31),
+    )
+    assert compare_anchors([year], [_date("Dec 8, 2015", dt.date(2015, 12, 8))], "").matched
+    just_now = _date("刚刚", dt.date(2024, 8, 8))
+    check = compare_anchors([just_now], [_date("2024-08-05", dt.date(2024, 8, 5))], "")
+    assert not check.conflicts
+    assert check.notes == ("the source dates this 2024-08-05; the article says 刚刚 (2024-08-08)",)
+
+
+def test_exact_date_off_by_a_year_conflicts() -> None:
+    """A claim's 2016 against the evidence's 2015 (same granularity) is a conflict."""
+
+    def year(n: int) -> Anchor:
+        return Anchor(
+            AnchorKind.DATE, str(n), str(n), date_from=dt.date(n, 1, 1), date_to=dt.date(n, 12, 31)
+        )
+
+    assert compare_anchors([year(2016)], [year(2015)], "").conflicts
+
+
+def test_names_match_through_aliases() -> None:
+    """A Chinese name matches its English spelling in the evidence."""
+    name = Anchor(AnchorKind.NAME, "奥特曼", "Sam Altman", aliases=("Altman",))
+    assert compare_anchors([name], [], "said Altman on Monday").matched == (name,)
+
+
+def test_judge_claim_supports_a_restated_sentence() -> None:
+    """A claim restating a sentence of the evidence is supported; an unrelated one is not."""
+    evidence = ["The menu is at the top.", "Paris is the capital and largest city of France."]
+    good = judge_claim("Paris is the capital of France.", evidence)
+    bad = judge_claim("Tokyo hosted the 1964 Summer Olympics.", evidence)
+    assert good.label is Verdict.SUPPORTED
+    assert good.ranking[0] == 1
+    assert bad.label is not Verdict.SUPPORTED
+    assert good.score > bad.score
+
+
+def test_unobtained_source_makes_claim_unverifiable() -> None:
+    """With its only source blocked, a claim is unverifiable and the reason names the source."""
+    claim = Claim("c1", "Musk sued Altman.", (0, 17), source_urls=("https://example.org/x",))
+    blocked = Source("S1", "https://example.org/x", SourceStatus.BLOCKED, reason="captcha page")
+    (result,) = assess_claims([claim], [blocked], MatchSettings())
+    assert result.verdict is Verdict.UNVERIFIABLE
+    assert "S1" in result.reason and "blocked" in result.reason and "captcha" in result.reason
+
+
+def test_unobtained_source_never_gives_not_supported() -> None:
+    """An unrelated obtained source plus a blocked one gives unverifiable, not not_supported."""
+    claim = Claim("c1", "Tokyo hosted the 1964 Summer Olympics.", (0, 10))
+    sources = [
+        _source("The menu is at the top. Cookies are used on this site."),
+        Source("S2", "https://example.org/y", SourceStatus.TIMEOUT, reason="read timed out"),
+    ]
+    (result,) = assess_claims([claim], sources, MatchSettings())
+    assert result.verdict is Verdict.UNVERIFIABLE
+    assert "S2" in result.reason and "timeout" in result.reason
+
+
+def test_assess_claims_quotes_the_source_with_offsets() -> None:
+    """An English claim backed by the source gets a quote whose offsets slice the source text."""
+    claim = Claim(
+        "c1", "Musk asked the court to declare Microsoft's license null and void.", (0, 10)
+    )
+    source = _source()
+    (result,) = assess_claims([claim], [source], MatchSettings())
+    assert result.verdict in (Verdict.SUPPORTED, Verdict.PARTIALLY_SUPPORTED)
+    top = result.evidence[0]
+    assert "null and void" in top.quote
+    assert source.text[top.start : top.end] == top.quote
+    assert top.fragment_url.startswith("https://example.org/complaint#:~:text=")
+
+
+def test_chinese_claim_finds_english_quote() -> None:
+    """A Chinese claim about the lawsuit finds the English sentence and is (partly) supported."""
+    claim = Claim("c1", "同时，起诉书还要求撤销OpenAI对微软授予的许可。", (0, 10), language="zh")
+    (result,) = assess_claims([claim], [_source()], MatchSettings())
+    assert result.verdict in (Verdict.SUPPORTED, Verdict.PARTIALLY_SUPPORTED)
+    assert "Microsoft" in result.evidence[0].quote
+    assert "微软" in result.reason
+
+
+def test_conflicting_amount_is_not_supported_as_stated() -> None:
+    """A claim giving another amount than the source is contradicted or partly supported,
+    and the reason gives both amounts."""
+    claim = Claim("c1", "OpenAI raised $5 billion in pledges in 2015.", (0, 10))
+    (result,) = assess_claims([claim], [_source()], MatchSettings())
+    assert result.verdict in (Verdict.CONTRADICTED, Verdict.PARTIALLY_SUPPORTED)
+    assert "$5 billion" in result.reason and "$1 billion" in result.reason
+
+
+def test_relative_date_is_noted_in_the_reason() -> None:
+    """刚刚 (article date 2024-08-08) vs a source dated 2024-08-05 is noted, not contradicted."""
+    text = "马斯克刚刚再一次把OpenAI告上了法庭，一同被告的还有奥特曼以及总裁Brockman。"
+    claim = Claim("c1", text, (0, 10), anchors=(_date("刚刚", dt.date(2024, 8, 8)),))
+    (result,) = assess_claims([claim], [_source()], MatchSettings())
+    assert result.verdict is not Verdict.CONTRADICTED
+    assert "the source dates this 2024-08-05; the article says 刚刚 (2024-08-08)" in result.reason
