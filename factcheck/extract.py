@@ -14,12 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 from factcheck.charset import decode_body
 from factcheck.htmltext import fallback_paragraphs, html_text, parse_html
 from factcheck.models import Passage
 from factcheck.pdftext import PdfError, read_pdf
 from factcheck.pleading import clean_pleading, looks_like_pleading, pleading_paragraphs
 from factcheck.textclean import normalize_space, passages_with_pages, split_passages
+from factcheck.version import __version__
 
 __all__ = [
     "Document",
@@ -96,10 +99,12 @@ def _sniff(body: bytes, content_type: str) -> str:
     """The kind of document the body holds, trusting the bytes over a generic or wrong type."""
     mime = _media_type(content_type)
     head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if b"%PDF-" in body[:1024]:
+    if head.startswith(b"%PDF-"):
         return "pdf"
     if _HTML_START.match(head):
         return "html"
+    if b"%PDF-" in body[:1024]:
+        return "pdf"  # readers accept junk before the header, so servers send it
     magic = _magic(body)
     if magic is not None:
         said = magic if magic == mime else f"{magic} (sent as {mime or 'no content type'})"
@@ -253,7 +258,7 @@ def _extract_json(body: bytes, content_type: str) -> Document:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        return _extract_text(body, content_type, "text (not valid JSON)")
+        return _extract_text(body, content_type, f"factcheck-text {__version__} (not valid JSON)")
     seen: set[str] = set()
     paragraphs: list[tuple[str, int | None]] = []
     stack: list[tuple[str, Any]] = [("", data)]
@@ -271,7 +276,7 @@ def _extract_json(body: bytes, content_type: str) -> Document:
     top = data if isinstance(data, dict) else {}
     return _paragraph_document(
         paragraphs,
-        "json",
+        f"factcheck-json {__version__}",
         "json",
         title=_json_field(top, _TITLE_KEYS),
         author=_json_field(top, _AUTHOR_KEYS),
@@ -286,10 +291,12 @@ def _extract_xml(body: bytes, content_type: str) -> Document:
     """XML that is not XHTML (a feed, a data file): its text, element by element."""
     tree = parse_html(_clean_text(decode_body(body, content_type)))
     paragraphs = fallback_paragraphs(tree) if tree is not None else []
-    return _paragraph_document([(p, None) for p in paragraphs], "lxml", "text")
+    extractor = f"lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))}"
+    return _paragraph_document([(p, None) for p in paragraphs], extractor, "text")
 
 
-def _extract_text(body: bytes, content_type: str, extractor: str = "text") -> Document:
+def _extract_text(body: bytes, content_type: str, extractor: str = "") -> Document:
+    extractor = extractor or f"factcheck-text {__version__}"
     text = _clean_text(decode_body(body, content_type))
     first = next((line.strip() for line in text.split("\n") if line.strip()), "")
     title = first.lstrip("# ").strip() if first.startswith("# ") else ""

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from factcheck import sites
+from factcheck import sites, walls
 from factcheck.models import Source, SourceStatus
 from factcheck.settings import FetchSettings
 from factcheck.transfer import Failure, Fetcher, Response, open_fetcher
@@ -80,10 +80,10 @@ async def _fetch_all(
         ids_by_url.setdefault(url, []).append(source_id)
     done: dict[str, Source] = {}
     loop = asyncio.get_running_loop()
-    # Parsing pages is CPU work: one worker thread does it, so the event loop, which only
-    # needs the GIL now and then, keeps the transfers moving (more workers would starve it).
-    loop.set_default_executor(ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"))
-    # Load the extractors (seconds of imports) in that thread while the requests go out.
+    # Parsing pages is CPU work: two worker threads do it, so the event loop, which only needs
+    # the GIL now and then, keeps the transfers moving (a pool per core would starve it).
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=2, thread_name_prefix="extract"))
+    # Load the extractors (seconds of imports) in a worker while the requests go out.
     warm = loop.run_in_executor(None, importlib.import_module, "factcheck.extract")
     async with open_fetcher(settings, transport) as fetcher:
 
@@ -138,10 +138,10 @@ async def page_source(url: str, response: Response, via: str, settings: FetchSet
     if isinstance(document, str):
         return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=document, **base)
     if document.kind == "html":
-        paywall = sites.detect_paywall(response.body, document.text, settings.paywall_min_chars)
+        paywall = walls.detect_paywall(response.body, document.text, settings.paywall_min_chars)
         if paywall:
             return Source(status=SourceStatus.PAYWALLED, reason=paywall, **base)
-    empty = sites.detect_script_only(response.body, document.text)
+    empty = walls.detect_script_only(response.body, document.text)
     if empty:
         return Source(status=SourceStatus.UNSUPPORTED_TYPE, reason=empty, **base)
     return sites.source_from_document(url, response, document, via)

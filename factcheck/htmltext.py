@@ -21,7 +21,7 @@ from lxml import etree
 from factcheck.textclean import normalize_space
 
 _LITTLE_TEXT = 250  # characters: below this trafilatura "found little"
-_HUGE_TEXT = 300_000  # characters of visible text: above this trafilatura runs in fast mode
+_HUGE_TEXT = 300_000  # characters of visible text: above this trafilatura is not used
 
 
 def _words(text: str) -> frozenset[str]:
@@ -36,13 +36,15 @@ _STRONG_TOKENS = _words(
     """
     cookie cookies consent gdpr ccpa onetrust didomi truste cookiebanner cookiebar navbar
     breadcrumb breadcrumbs newsletter related recommended recommendations outbrain taboola
-    sharing social advertisement
+    advertisement
     """
 )
 _WEAK_TOKENS = _words(
     """
-    nav navigation menu share share-tools skip-link subscribe signup promo advert ad ads
-    sponsored banner-ad cmp sp_message privacy-banner read-more readmore more-stories
+    nav navigation menu share sharing share-tools share-buttons sharing-buttons social
+    social-share social-links social-media social-icons skip-link subscribe signup promo
+    advert ad ads sponsored banner-ad cmp sp_message privacy-banner read-more readmore
+    more-stories
     """
 )
 _NEVER_PRUNE = _words("html body main article")
@@ -352,24 +354,13 @@ def page_metadata(tree: lxml.html.HtmlElement) -> tuple[str, str, str]:
     return title, author, published[:10] if re.match(r"\d{4}-\d\d-\d\d", published) else ""
 
 
-def html_text(text: str, url: str) -> HtmlText:
-    """Main-text paragraphs and metadata of a decoded HTML page."""
-    tree = parse_html(text)
-    extractor = f"trafilatura {trafilatura.__version__}"
-    if tree is None:
-        return HtmlText((), "", "", "", extractor)
-    title, author, published = page_metadata(tree)
-    visible = prune_boilerplate(tree)
-    # Metadata search and the comparison with trafilatura's fallback extractors take seconds
-    # on a page with a book's worth of text; there the fast path is taken.
-    huge = visible > _HUGE_TEXT
-    paragraphs: list[str] = []
+def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], str, str, str]:
+    """(paragraphs, title, author, date) as trafilatura reads the page; empty when it fails."""
     try:
         document = trafilatura.bare_extraction(
             copy.deepcopy(tree),
             url=url or None,
-            fast=huge,
-            with_metadata=not huge,
+            with_metadata=True,
             include_comments=False,
             include_tables=True,
             deduplicate=False,
@@ -377,13 +368,38 @@ def html_text(text: str, url: str) -> HtmlText:
         )
     except Exception:  # trafilatura has no error contract; the fallback reads the page
         document = None
-    if document is not None:
-        body = getattr(document, "body", None)
-        paragraphs = _trafilatura_paragraphs(body) if body is not None else []
-        title = getattr(document, "title", None) or title
-        author = author or getattr(document, "author", None) or ""
-        # The page's own published date beats htmldate's guess (which may take one from the URL).
-        published = published or getattr(document, "date", None) or ""
+    if document is None:
+        return [], "", "", ""
+    body = getattr(document, "body", None)
+    paragraphs = _trafilatura_paragraphs(body) if body is not None else []
+    return (
+        paragraphs,
+        getattr(document, "title", None) or "",
+        getattr(document, "author", None) or "",
+        getattr(document, "date", None) or "",
+    )
+
+
+def html_text(text: str, url: str) -> HtmlText:
+    """Main-text paragraphs and metadata of a decoded HTML page."""
+    tree = parse_html(text)
+    extractor = f"trafilatura {trafilatura.__version__}"
+    fallback_name = f"lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))} (fallback)"
+    if tree is None:
+        return HtmlText((), "", "", "", extractor)
+    title, author, published = page_metadata(tree)
+    visible = prune_boilerplate(tree)
+    paragraphs: list[str] = []
+    if visible > _HUGE_TEXT:
+        # A book's worth of text: trafilatura takes seconds, and boilerplate is a small share
+        # of such a page, so its paragraphs are read directly.
+        extractor = f"{fallback_name[:-1]}: page too long for trafilatura)"
+    else:
+        paragraphs, found_title, found_author, found_date = _trafilatura(tree, url)
+        title = found_title or title
+        author = author or found_author
+        # The page's own published date beats htmldate's guess (which may come from the URL).
+        published = published or found_date
     paragraphs = [p for p in paragraphs if _keep(p)]
     headline = normalize_space(" ".join(tree.xpath("(//h1)[1]//text()")))
     if paragraphs and headline and len(headline) < 300 and headline not in paragraphs[0]:
@@ -394,7 +410,7 @@ def html_text(text: str, url: str) -> HtmlText:
         fallback_chars = sum(len(p) for p in fallback)
         if fallback_chars > max(2 * found, found + 100) or (fallback_chars and not found):
             paragraphs = fallback
-            extractor = f"lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))} (fallback)"
+            extractor = fallback_name if visible <= _HUGE_TEXT else extractor
     unique = [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]
     return HtmlText(
         tuple(unique), normalize_space(title), normalize_space(author), published, extractor

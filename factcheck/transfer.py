@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import random
+import ssl
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -298,14 +299,18 @@ class Fetcher:
         except ForbiddenAddress as exc:
             return Failure(SourceStatus.FORBIDDEN_ADDRESS, exc.reason, url), None
         except (TimeoutError, httpx.TimeoutException) as exc:
-            phase = "connect" if isinstance(exc, httpx.ConnectTimeout) else "answer"
-            return Failure(
-                SourceStatus.TIMEOUT, f"no complete {phase} within {timeout:g} s", url
-            ), None
+            if isinstance(exc, httpx.ConnectTimeout):
+                reason = f"could not connect within {timeout:g} s"
+            else:
+                reason = f"no complete answer within {timeout:g} s"
+            return Failure(SourceStatus.TIMEOUT, reason, url), None
         except httpx.ConnectError as exc:
-            dns = isinstance(exc.__cause__, DNSLookupError)
+            # A name that does not resolve or a certificate that does not verify will not
+            # change in a second: only other connection failures are retried.
+            final = _caused_by(exc, (DNSLookupError, ssl.SSLError))
+            dns = _caused_by(exc, (DNSLookupError,))
             reason = str(exc) if dns else f"could not connect: {exc or type(exc).__name__}"
-            return Failure(SourceStatus.NETWORK_ERROR, reason, url, retryable=not dns), None
+            return Failure(SourceStatus.NETWORK_ERROR, reason, url, retryable=not final), None
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
             reason = f"the connection broke: {exc or type(exc).__name__}"
             return Failure(SourceStatus.NETWORK_ERROR, reason, url, retryable=True), None
@@ -400,6 +405,16 @@ class Fetcher:
             reason = f"the body could not be decompressed ({encoding}): {exc}"
             return Failure(SourceStatus.NETWORK_ERROR, reason, url, url, status, content_type)
         return b"".join(parts)
+
+
+def _caused_by(exc: BaseException, types: tuple[type[BaseException], ...]) -> bool:
+    """Whether ``exc`` or an exception it was raised from is one of ``types``."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, types):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _retry_after(value: str) -> float:

@@ -22,6 +22,15 @@ from factcheck.settings import MatchSettings
 QUOTE_CHARS = 320  # a quote longer than this is cut at a word boundary, with an ellipsis
 FRAGMENT_WORDS = 4  # words of the quote's start and end that the text fragment names
 MIN_EVIDENCE_COVERAGE = 0.15  # windows covering less of the claim are not shown as evidence
+# `verify` publishes its verdicts, so it asks more of "supported" than the batch judge, whose
+# combiner is fit to benchmark label rates: one window must hold most of the claim's weighted
+# words and every key anchor, and a claim that negates must find the negation.
+VERIFY_SUPPORT_COVERAGE = 0.6
+VERIFY_PARTIAL_COVERAGE = 0.35  # below this a window backs too little to count as partial
+# Contradiction without a conflicting number or date needs a window clearly about the claim.
+VERIFY_CONTRADICT_COVERAGE = 0.6
+DOCUMENT_HEAD_CHARS = 2000  # where an undated source's own date is looked for
+SMALL_COUNT = 10  # bare counts up to ten are often written as words ("two leaders"): not key
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +191,7 @@ def assess_claim(
         ),
     )
     check = _check_anchors(claim, judgement.judged, item.source)
-    verdict = _apply_anchor_rules(judgement.label, check)
+    verdict = _verify_rules(_apply_anchor_rules(judgement.label, check), judgement.judged, check)
     if unobtained and verdict not in (Verdict.SUPPORTED, Verdict.CONTRADICTED):
         verdict = Verdict.UNVERIFIABLE
     reason = _reason(item.source, judgement, check, verdict, unobtained)
@@ -205,13 +214,20 @@ def _check_anchors(claim: Claim, judged: Judged, source: Source) -> AnchorCheck:
 
 
 def _published_anchor(source: Source) -> Anchor | None:
-    """The source's publication date as a date anchor, when it has one in ISO form."""
+    """The source's date as a date anchor: its published date, else the first single-day date
+    at the head of its text (court filings and press releases carry their date up top)."""
     import datetime as dt
+
+    from factcheck.anchors import find_anchors
 
     try:
         day = dt.date.fromisoformat(source.published[:10])
     except ValueError:
-        return None
+        head = find_anchors(source.text[:DOCUMENT_HEAD_CHARS])
+        days = [a.date_from for a in head if a.kind is AnchorKind.DATE and a.date_from == a.date_to]
+        if not days or days[0] is None:
+            return None
+        day = days[0]
     iso = day.isoformat()
     return Anchor(AnchorKind.DATE, iso, f"{iso}/{iso}", date_from=day, date_to=day)
 
@@ -221,6 +237,52 @@ def _apply_anchor_rules(label: Verdict, check: AnchorCheck) -> Verdict:
     the claim to the passage, partially supported when other anchors agree."""
     if check.conflicts and label in (Verdict.SUPPORTED, Verdict.PARTIALLY_SUPPORTED):
         return Verdict.PARTIALLY_SUPPORTED if check.matched else Verdict.CONTRADICTED
+    return label
+
+
+def key_anchors_missing(check: AnchorCheck, evidence_text: str) -> tuple[Anchor, ...]:
+    """The missing anchors a supporting passage must hold: numbers, names, explicit dates, and
+    quotes in the evidence's own script (a Chinese quote cannot appear in an English page)."""
+    evidence_han = any("\u4e00" <= char <= "\u9fff" for char in evidence_text)
+    key = []
+    for anchor in check.missing:
+        if anchor.kind is AnchorKind.DATE:
+            # 刚刚, 年底, "last week": relative to when the article was written, not a fact to find.
+            if any(char.isdigit() for char in anchor.text) or "月" in anchor.text:
+                key.append(anchor)
+        elif anchor.kind is AnchorKind.QUOTE:
+            quote_han = any("\u4e00" <= char <= "\u9fff" for char in anchor.text)
+            if quote_han == evidence_han:
+                key.append(anchor)
+        elif anchor.kind is AnchorKind.NUMBER and not anchor.unit:
+            if anchor.value is None or abs(anchor.value) > SMALL_COUNT:
+                key.append(anchor)
+        else:
+            key.append(anchor)
+    return tuple(key)
+
+
+def _verify_rules(label: Verdict, judged: Judged, check: AnchorCheck) -> Verdict:
+    """Stricter support and contradiction for published verdicts (see VERIFY_* above)."""
+    best = judged.retrieval.best
+    coverage = best.coverage if best else 0.0
+    features = dict(zip(_feature_names(), judged.features, strict=True))
+    if label is Verdict.SUPPORTED and (
+        coverage < VERIFY_SUPPORT_COVERAGE
+        or key_anchors_missing(check, judged.best_text)
+        or features.get("neg_claim_only")
+    ):
+        label = (
+            Verdict.PARTIALLY_SUPPORTED
+            if coverage >= VERIFY_PARTIAL_COVERAGE
+            else Verdict.NOT_SUPPORTED
+        )
+    if (
+        label is Verdict.CONTRADICTED
+        and not check.conflicts
+        and coverage < VERIFY_CONTRADICT_COVERAGE
+    ):
+        label = Verdict.NOT_SUPPORTED
     return label
 
 

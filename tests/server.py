@@ -90,8 +90,8 @@ def bomb(coding: str, size: int = 64 * 1024 * 1024) -> bytes:
     zeros = bytes(16 * 1024 * 1024)
     if coding == "br":
         compressor = brotli.Compressor(quality=5)
-        parts = [compressor.process(zeros) for _ in range(size // len(zeros))]
-        return b"".join(parts) + compressor.finish()
+        parts: list[bytes] = [compressor.process(zeros) for _ in range(size // len(zeros))]
+        return b"".join(parts) + bytes(compressor.finish())
     wbits = 16 + zlib.MAX_WBITS if coding == "gzip" else zlib.MAX_WBITS
     deflater = zlib.compressobj(9, zlib.DEFLATED, wbits)
     parts = [deflater.compress(zeros) for _ in range(size // len(zeros))]
@@ -227,9 +227,7 @@ class LocalServer:
 
     def route(self, path: str, handler: Route | Reply) -> None:
         """Answer ``path`` (exact, or a prefix when it ends with '*')."""
-        route: Route = (
-            (lambda _request, reply=handler: reply) if isinstance(handler, Reply) else handler
-        )
+        route = _constant(handler) if isinstance(handler, Reply) else handler
         if path.endswith("*"):
             self.prefixes.append((path[:-1], route))
         else:
@@ -269,6 +267,15 @@ class LocalServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _constant(reply: Reply) -> Route:
+    return lambda _request: reply
+
+
+def _bomb_route(coding: str) -> Route:
+    headers = [("Content-Type", "text/html"), ("Content-Encoding", coding)]
+    return lambda _request: Reply(200, headers, bomb(coding))
 
 
 def _counting(fail: Reply, succeed: Reply, failures: int) -> Route:
@@ -387,12 +394,7 @@ def install_misbehaviours(server: LocalServer) -> None:
     route("/huge", Reply(200, [("Content-Type", "text/html")], chunks=_ChunkStream(64 * 2**20)))
     route("/huge-declared", Reply(200, [("Content-Type", "text/html")], content_length=10**9))
     for coding in ("gzip", "deflate", "br"):
-        route(
-            f"/bomb.{coding}",
-            lambda r, c=coding: Reply(
-                200, [("Content-Type", "text/html"), ("Content-Encoding", c)], bomb(c)
-            ),
-        )
+        route(f"/bomb.{coding}", _bomb_route(coding))
     route("/video", Reply(200, [("Content-Type", "video/mp4")], chunks=_ChunkStream(64 * 2**20)))
     route(
         "/image.png", Reply(200, [("Content-Type", "image/png")], b"\x89PNG\r\n\x1a\n" + bytes(64))

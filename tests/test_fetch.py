@@ -1,4 +1,4 @@
-"""The fetcher against a local server serving every misbehaviour: each gets its status and reason."""
+"""The fetcher against a local server serving every misbehaviour: each gets its status, reason."""
 
 from __future__ import annotations
 
@@ -449,3 +449,18 @@ def test_gbk_text_decodes_to_the_right_characters(
     """A GBK page with the charset only in <meta> reads as the Chinese it holds."""
     source = fetch_one(local_server, fetch_settings, "/gbk-meta")
     assert GBK_TEXT[:20] in source.text
+
+
+def test_a_tls_failure_is_a_network_error_not_retried(
+    local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """https to a plain-HTTP server fails the TLS handshake: network_error on the first try."""
+    url = f"https://127.0.0.1:{local_server.port}/article"
+    [source] = fetch_sources([("S1", url)], fetch_settings)
+    assert source.status is SourceStatus.NETWORK_ERROR
+    assert "attempts" not in source.reason
+
+
+def test_no_links_no_work(fetch_settings: FetchSettings) -> None:
+    """An empty request list gives an empty list."""
+    assert fetch_sources([], fetch_settings) == []

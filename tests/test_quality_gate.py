@@ -24,12 +24,12 @@ SAMPLE = {  # set -> rows from the top of the file
     "attributionbench_dev": 400,
 }
 FLOORS = {  # (set, metric) -> lowest acceptable value
-    ("wice_dev", "macro_f1"): 0.57,
-    ("wice_dev", "supported_f1"): 0.52,
+    ("wice_dev", "macro_f1"): 0.55,
+    ("wice_dev", "supported_f1"): 0.56,
     ("wice_dev", "recall_at_3"): 0.94,
-    ("xnli_zh_en_dev", "macro_f1"): 0.43,
-    ("climate_fever_dev", "macro_f1"): 0.43,
-    ("attributionbench_dev", "macro_f1"): 0.62,
+    ("xnli_zh_en_dev", "macro_f1"): 0.49,
+    ("climate_fever_dev", "macro_f1"): 0.46,
+    ("attributionbench_dev", "macro_f1"): 0.58,
 }
 
 pytestmark = pytest.mark.skipif(

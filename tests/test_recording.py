@@ -208,7 +208,7 @@ def test_scrub_url_keeps_ordinary_parameters() -> None:
     ],
 )
 def test_bad_cassettes_are_a_clear_error(tmp_path: Path, content: bytes, words: str) -> None:
-    """Broken, truncated, foreign or code-carrying files raise CassetteError saying what is wrong."""
+    """Broken, truncated, foreign or code-carrying files: CassetteError saying what is wrong."""
     path = tmp_path / "bad.yaml"
     path.write_bytes(content)
     with pytest.raises(CassetteError, match=words), cassette(path, "none", offline=True):

@@ -15,14 +15,13 @@ from factcheck.settings import FetchSettings
 from factcheck.sites import (
     DocRef,
     PostRef,
-    detect_block,
-    detect_paywall,
     documentcloud_ref,
     post_time,
     raw_capture_url,
     x_post_ref,
 )
 from factcheck.transfer import Response
+from factcheck.walls import detect_block, detect_paywall
 
 SEED_POST = "https://x.com/sama/status/1818867964369928387"
 
