@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from server import LocalServer, Reply, article_html  # noqa: E402
+from faults import article_html  # noqa: E402
+from server import LocalServer, Reply  # noqa: E402
 
 from factcheck.fetch import fetch_sources  # noqa: E402
 from factcheck.models import SourceStatus  # noqa: E402

@@ -198,11 +198,11 @@ def verify(
 
     options = _report_options(fail_verdicts, reviewer)
     reports: list[tuple[Path, Report]] = []
-    for path, article, claims in inputs:
+    for path, article, article_claims in inputs:
         report = build_report(
             article,
-            claims,
-            sources_for(article, claims, sources),
+            article_claims,
+            sources_for(article, article_claims, sources),
             settings,
             recording=recording,
             claims_path=claims_path,

@@ -60,7 +60,7 @@ class _Line:
     heading: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Layout:
     base: int  # column where ordinary body lines start
     beside: bool  # the numbers stand beside the text (layout text), not in a block of their own
@@ -136,7 +136,7 @@ def _drop_running_lines(page_lines: list[list[_Line]]) -> None:
     seen: Counter[str] = Counter()
     for lines in page_lines:
         numbered = [i for i, line in enumerate(lines) if line.number is not None]
-        with_text = [i for i in numbered if line_has_text(lines[i])]
+        with_text = [i for i in numbered if _has_text(lines[i])]
         first = numbered[0] if numbered else len(lines)
         # Numbers printed as a block of their own (pypdf's plain text): all after them is zone.
         last = with_text[-1] if with_text else (numbered[-1] if numbered else len(lines))
@@ -160,7 +160,7 @@ def _drop_running_lines(page_lines: list[list[_Line]]) -> None:
                 lines[i] = _Line(lines[i].page, None, "", -1)
 
 
-def line_has_text(line: _Line) -> bool:
+def _has_text(line: _Line) -> bool:
     return line.col >= 0
 
 
@@ -170,7 +170,7 @@ def _marker(line: _Line) -> int | None:
 
 
 def _text_follows(lines: list[_Line], index: int) -> bool:
-    return any(line_has_text(other) and _marker(other) is None for other in lines[index + 1 :])
+    return any(_has_text(other) and _marker(other) is None for other in lines[index + 1 :])
 
 
 def _open(footnote: _Footnote | None) -> bool:
@@ -192,14 +192,14 @@ def _take_footnotes(
         if seen_text and expected_number and _text_follows(lines, i):
             start = i
             break
-        seen_text = seen_text or line_has_text(line)
+        seen_text = seen_text or _has_text(line)
     notes: list[_Footnote] = []
     for line in lines[start:]:
         number = _marker(line)
         if number is not None and expected <= number <= expected + 2:
             notes.append(_Footnote(number, page=line.page))
             expected = number + 1
-        elif line_has_text(line) and notes:
+        elif _has_text(line) and notes:
             notes[-1].lines.append(line.text.strip())
     body = lines[:start]
     carried: list[str] = []
@@ -207,19 +207,19 @@ def _take_footnotes(
         # A footnote running on from the last page: a trailing block after an empty numbered
         # line, single-spaced (many lines without a number) and not indented like a quote.
         end = len(body)
-        while end and not line_has_text(body[end - 1]):
+        while end and not _has_text(body[end - 1]):
             end -= 1
         begin = end
-        while begin and (line_has_text(body[begin - 1]) or body[begin - 1].number is None):
+        while begin and (_has_text(body[begin - 1]) or body[begin - 1].number is None):
             begin -= 1
-        block = [line for line in body[begin:end] if line_has_text(line)]
+        block = [line for line in body[begin:end] if _has_text(line)]
         unnumbered = sum(1 for line in block if line.number is None)
         if (
             begin > 0
             and block
             and unnumbered >= 0.3 * len(block)
             and all(line.col <= base + 3 for line in block)
-            and any(line_has_text(line) for line in body[:begin])
+            and any(_has_text(line) for line in body[:begin])
         ):
             carried = [line.text.strip() for line in block]
             body = body[:begin]
@@ -236,12 +236,12 @@ def _cite(body: list[_Line], note: _Footnote) -> None:
     after_year = re.compile(rf"(?<=\b(?:19|20)\d\d){note.number}(?=\s|$)")  # "June 6, 202412"
     for candidate in (pattern, after_year):
         for line in body:
-            if line_has_text(line) and candidate.search(line.text):
+            if _has_text(line) and candidate.search(line.text):
                 line.text = candidate.sub("", line.text, count=1)
                 line.notes.append(note)
                 return
     for line in reversed(body):
-        if line_has_text(line):
+        if _has_text(line):
             line.notes.append(note)
             return
 
@@ -365,7 +365,7 @@ def pleading_paragraphs(text: str) -> list[tuple[str, int]]:
     for body in body_pages:
         gap = 0
         for line in body:
-            if not line_has_text(line):
+            if not _has_text(line):
                 gap += line.number is not None
                 continue
             if _starts_paragraph(line, previous, current, gap, layout):

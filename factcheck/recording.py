@@ -78,7 +78,8 @@ def offline_refusal(url: str) -> str:
     if info is None or info.path is None:
         where = "this offline run has no cassette"
     else:
-        where = f"cassette {info.path} does not exist"
+        state = "is empty" if info.path.is_file() else "does not exist"
+        where = f"cassette {info.path} {state}"
     path = info.path if info is not None else None
     return f"GET {scrub_url(url)} was not requested: {where}; record it with: {record_hint(path)}"
 

@@ -231,7 +231,10 @@ class Fetcher:
             if isinstance(result, Failure):
                 if hop:
                     result = replace(
-                        result, url=url, reason=f"{result.reason} (after {hop} redirects)"
+                        result,
+                        url=url,
+                        final_url=result.final_url or current,
+                        reason=f"{result.reason} (after {hop} redirects)",
                     )
                 return result
             location = result.header("location")

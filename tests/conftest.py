@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from server import LocalServer, install_misbehaviours, site_stand_ins
+from faults import install_misbehaviours, site_stand_ins
+from server import LocalServer
 
 # ---------------------------------------------------------------- fetch fixtures (begin)
 # Owner: fetch (factcheck/fetch.py, guard.py, sites.py, recording.py, transfer.py).

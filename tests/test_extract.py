@@ -362,6 +362,8 @@ def test_pdf_served_as_octet_stream_or_html_is_read_as_pdf() -> None:
     body = _article_pdf()
     for content_type in ("application/octet-stream", "", "text/html"):
         assert extract_document(body, content_type, "").kind == "pdf"
+    page = b"<!doctype html><html><body><p>Files start with %PDF-1.7 bytes.</p></body></html>"
+    assert extract_document(page, "text/html", "").kind == "html"
 
 
 def test_html_served_as_json_or_text_is_read_as_html() -> None:
@@ -602,7 +604,8 @@ def _synthetic_pleading() -> str:
     page2 = ["now controls the research.", "        3.    Plaintiff seeks relief."]
     lines2 = [f"{n:2d} {page2[n - 1] if n <= len(page2) else ''}".rstrip() for n in range(1, 29)]
     lines2 += ["", "           2        COMPLAINT"]
-    return "\n".join(lines) + "\n\f" + "\n".join(lines2) + "\n"
+    header = "Case 3:24-cv-00001   Document 1   Filed 08/05/24   Page 2 of 2"  # an ECF stamp
+    return "\n".join(lines) + "\n\f" + header + "\n" + "\n".join(lines2) + "\n"
 
 
 def test_clean_pleading_synthetic() -> None:

@@ -9,7 +9,8 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from server import GBK_TEXT, LocalServer, article_html, bomb
+from faults import GBK_TEXT, article_html, bomb
+from server import LocalServer, Reply
 
 from factcheck.fetch import fetch_sources
 from factcheck.models import Source, SourceStatus
@@ -383,9 +384,7 @@ def test_global_concurrency_is_limited(fetch_settings: FetchSettings) -> None:
         for server in servers:
             server.route(
                 "/delay",
-                lambda _r: __import__("server").Reply(
-                    200, [("Content-Type", "text/plain")], b"slow answer", delay=0.2
-                ),
+                lambda _r: Reply(200, [("Content-Type", "text/plain")], b"slow answer", delay=0.2),
             )
         settings = replace(
             fetch_settings,
@@ -464,3 +463,47 @@ def test_a_tls_failure_is_a_network_error_not_retried(
 def test_no_links_no_work(fetch_settings: FetchSettings) -> None:
     """An empty request list gives an empty list."""
     assert fetch_sources([], fetch_settings) == []
+
+
+def test_an_article_citing_good_and_misbehaving_pages(
+    local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """End to end: every source gets its status; good pages (HTML, GBK, PDF) back their
+    claims, and a claim whose only source failed is unverifiable, never not_supported."""
+    from factcheck.article import parse_article
+    from factcheck.claims import extract_claims
+    from factcheck.models import Verdict
+    from factcheck.pipeline import verify
+    from factcheck.settings import Settings
+
+    u = local_server.url
+    text = (
+        "---\ntitle: Mixed sources\ndate: 2024-08-08\n---\n\n"
+        f"The Widget Council said on 5 August 2024 that widget sales rose 20% in the first half "
+        f"of the year ([report]({u}/article)).\n\n"
+        f"小部件协会8月5日表示，上半年小部件销量增长了20%（[来源]({u}/gbk)）。\n\n"
+        f"The council's PDF report says widget sales rose 20% ([pdf]({u}/report.pdf)).\n\n"
+        f"The New York Times reported that widget sales fell 5% ([nyt]({u}/nyt)).\n\n"
+        f"A missing page claimed widget prices doubled in 2023 ([gone]({u}/missing)).\n\n"
+        f"An intranet page claimed 12 factories closed "
+        f"([intranet]({u}/redirect-to?url=http://169.254.169.254/latest/)).\n"
+    )
+    article = parse_article(text, "mixed.md")
+    settings = Settings(fetch=fetch_settings)
+    report = verify(article, extract_claims(article), settings)
+    statuses = [source.status for source in report.sources]
+    assert statuses == [
+        SourceStatus.OK,
+        SourceStatus.OK,
+        SourceStatus.OK,
+        SourceStatus.BLOCKED,
+        SourceStatus.NOT_FOUND,
+        SourceStatus.FORBIDDEN_ADDRESS,
+    ]
+    assert all(source.reason for source in report.sources if not source.ok)
+    by_source = {result.claim.source_urls[0]: result.verdict for result in report.results}
+    backed = {Verdict.SUPPORTED, Verdict.PARTIALLY_SUPPORTED}
+    for path in ("/article", "/gbk", "/report.pdf"):
+        assert by_source[f"{u}{path}"] in backed, path
+    for path in ("/nyt", "/missing"):
+        assert by_source[f"{u}{path}"] is Verdict.UNVERIFIABLE, path

@@ -10,7 +10,7 @@ import httpcore
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from server import LocalServer
+from server import LocalServer, html
 
 from factcheck.fetch import fetch_sources
 from factcheck.guard import (
@@ -329,7 +329,7 @@ def test_peer_address_check_refuses_a_private_peer() -> None:
 def second_server() -> Any:
     """A server on 127.0.0.2, which the test guard (127.0.0.1 allowed) must refuse."""
     with LocalServer("127.0.0.2") as server:
-        server.route("/*", lambda request: __import__("server").html(b"<p>secret</p>"))
+        server.route("/*", lambda request: html(b"<p>secret</p>"))
         yield server
 
 

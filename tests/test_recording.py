@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from server import LocalServer, Reply, article_html
+from faults import article_html
+from server import LocalServer, Reply
 
 from factcheck.errors import CassetteError, UsageError
 from factcheck.fetch import fetch_sources

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from server import ARTICLE_TEXT, LocalServer, article_html
+from faults import ARTICLE_TEXT, article_html
+from server import LocalServer
 
 from factcheck.fetch import fetch_sources
 from factcheck.models import Source, SourceStatus
