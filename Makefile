@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install browser demo test lint typecheck eval bench clean
+.PHONY: install bytecode browser demo test lint typecheck eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,7 +22,11 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium could not be installed; the browser test will fail"; }
 
-demo: $(STAMP)
+# Compiled once here, because a machine may set PYTHONDONTWRITEBYTECODE and recompile every run.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q factcheck
+
+demo: $(STAMP) bytecode
 	$(BIN)/factcheck verify claims/openai-leadership-2024-08-08/article.md \
 		--claims claims/openai-leadership-2024-08-08/claims.yaml --offline --out factcheck-report
 

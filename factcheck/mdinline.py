@@ -42,6 +42,10 @@ _INLINE = re.compile(
     r"|(?P<emclose>(?<=[^\s*])\*(?![\w*]))"
 )
 
+# Every alternative of _INLINE starts with one of these: text between them is plain.
+_MARKUP_START = re.compile(r"[!\[\]<\\*`]")
+_BLANK = re.compile(r"\s")
+
 
 def visible_text(raw: str, base: int = 0) -> VisibleText:
     """The visible text of one Markdown block, with raw offsets (``base`` added) for each char.
@@ -57,6 +61,7 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
     strong_open = False
     atomic: list[tuple[int, int]] = []
     link_from: list[int] = []  # visible index where each open link's text starts (nested too)
+    solid = [-1]  # index of the last non-blank visible character (-1: none yet)
 
     def emit(char: str, start: int, end: int) -> None:
         # Markup is credited to non-blank characters only: sentences are trimmed of blanks.
@@ -66,12 +71,28 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
         ends.append(base + end)
         if not blank:
             pending.clear()
+            solid[0] = len(chars) - 1
+
+    def emit_plain(start: int, stop: int) -> None:
+        # A run with no markup at all, added in bulk: a long article stays linear and fast.
+        run = raw[start:stop]
+        first = len(chars)
+        chars.extend(_BLANK.sub(" ", run))
+        starts.extend(range(base + start, base + stop))
+        ends.extend(range(base + start + 1, base + stop + 1))
+        stripped = run.rstrip()
+        if not stripped:
+            return
+        lead = len(run) - len(run.lstrip())
+        if pending:
+            starts[first + lead] = base + pending[0]
+            pending.clear()
+        solid[0] = first + len(stripped) - 1
 
     def close(start: int, end: int) -> None:
         # Closing markup with nothing before it is credited to the next character instead.
-        last = next((i for i in range(len(chars) - 1, -1, -1) if not chars[i].isspace()), None)
-        if last is not None:
-            ends[last] = base + end
+        if solid[0] >= 0:
+            ends[solid[0]] = base + end
         else:
             pending.append(start)
 
@@ -79,8 +100,10 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
     while position < len(raw):
         m = _INLINE.match(raw, position)
         if m is None:
-            emit(raw[position], position, position + 1)
-            position += 1
+            special = _MARKUP_START.search(raw, position + 1)
+            stop = special.start() if special else len(raw)
+            emit_plain(position, stop)
+            position = stop
             continue
         kind, end, token = m.lastgroup, m.end(), m.group()
         if kind == "code":
@@ -140,6 +163,7 @@ _ABBREVIATIONS = frozenset(
     "mar apr jun jul aug sep sept oct nov dec fig al approx est dept univ".split()
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
+_LOOKBACK = 64  # characters before a "." searched for the word it ends
 
 
 def _is_english_stop(text: str, index: int) -> bool:
@@ -147,7 +171,9 @@ def _is_english_stop(text: str, index: int) -> bool:
     after = text[index + 1 : index + 2]
     if after and not after.isspace():
         return False
-    m = _WORD_BEFORE.search(text, 0, index)
+    # Look back a short window only: scanning from 0 made a long unbroken line quadratic, and
+    # a word longer than the window is no abbreviation or initial anyway.
+    m = _WORD_BEFORE.search(text, max(0, index - _LOOKBACK), index)
     if m is None:
         return True  # "in 2024. Next": a number before a full stop and a space ends it
     word = m.group(1).lower()

@@ -1,0 +1,126 @@
+"""Helpers shared by the bench_*.py scripts: run a whole process, time it, watch its memory.
+
+Peak memory is read from /proc while the command runs (every 20 ms): the summed RSS of the
+process and all its descendants (pool workers included; pages a forked worker shares with its
+parent count twice, so this errs high), and the RSS of the largest single process.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FACTCHECK = ROOT / ".venv" / "bin" / "factcheck"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Run:
+    """One whole-process run: wall seconds, CPU seconds (user + system, all processes), exit
+    status, peak summed and largest RSS (MiB)."""
+
+    seconds: float
+    cpu_seconds: float
+    returncode: int
+    tree_rss_mib: float
+    largest_rss_mib: float
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as file:
+            for line in file:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as file:
+                found += [int(child) for child in file.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _tree(pid: int) -> list[int]:
+    pids, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        pids.append(current)
+        stack += _children(current)
+    return pids
+
+
+def run_process(
+    command: Sequence[str | Path], *, stdin: Path | None = None, env: dict[str, str] | None = None
+) -> Run:
+    """Run ``command`` to the end (output discarded) and measure it."""
+    peak_sum = peak_one = 0
+    done = threading.Event()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with (
+        open(stdin, "rb") if stdin else open(os.devnull, "rb") as source,
+        subprocess.Popen(
+            [str(part) for part in command],
+            stdin=source,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        ) as process,
+    ):
+
+        def watch() -> None:
+            nonlocal peak_sum, peak_one
+            while not done.is_set():
+                sizes = [_rss_kib(pid) for pid in _tree(process.pid)]
+                peak_sum = max(peak_sum, sum(sizes))
+                peak_one = max(peak_one, max(sizes, default=0))
+                done.wait(0.02)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        returncode = process.wait()
+        seconds = time.perf_counter() - started
+        done.set()
+        watcher.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(seconds, cpu, returncode, peak_sum / 1024, peak_one / 1024)
+
+
+def median_run(runs: Sequence[Run]) -> Run:
+    """Medians of each figure over several runs."""
+    return Run(
+        statistics.median(run.seconds for run in runs),
+        statistics.median(run.cpu_seconds for run in runs),
+        max(run.returncode for run in runs),
+        statistics.median(run.tree_rss_mib for run in runs),
+        statistics.median(run.largest_rss_mib for run in runs),
+    )
+
+
+def machine() -> str:
+    """A line naming the machine and its load, printed with every benchmark's figures."""
+    load = os.getloadavg()[0]
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load:.2f} at start; {time.strftime('%Y-%m-%d %H:%M')}"
+    )
+
