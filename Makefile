@@ -31,8 +31,8 @@ demo: $(STAMP) bytecode
 		--claims claims/openai-leadership-2024-08-08/claims.yaml --offline --out factcheck-report
 
 lint: $(STAMP)
-	$(BIN)/ruff check factcheck tests benchmarks
-	$(BIN)/ruff format --check factcheck tests benchmarks
+	$(BIN)/ruff check factcheck tests benchmarks cassettes docs
+	$(BIN)/ruff format --check factcheck tests benchmarks cassettes docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy factcheck
