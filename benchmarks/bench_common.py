@@ -12,6 +12,7 @@ import platform
 import resource
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -19,9 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTCHECK = ROOT / ".venv" / "bin" / "factcheck"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 MIB = 1024 * 1024
+
+
+def factcheck_command() -> list[str]:
+    """The ``factcheck`` command of this checkout: the venv's console script, or (for a copy
+    of the tree without its own venv) this interpreter running the package from ROOT."""
+    script = ROOT / ".venv" / "bin" / "factcheck"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "factcheck"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ def run_process(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
+            cwd=ROOT,
         ) as process,
     ):
 
@@ -123,4 +132,3 @@ def machine() -> str:
         f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {load:.2f} at start; {time.strftime('%Y-%m-%d %H:%M')}"
     )
-

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import FACTCHECK, ROOT, median_run, run_process, machine  # noqa: E402
+from bench_common import ROOT, factcheck_command, machine, median_run, run_process
 
 WICE = ROOT.parent / "shared" / "eval" / "wice_dev.jsonl"
 PADDED_SENTENCES = 2400
@@ -65,9 +65,11 @@ def main() -> int:
     rows = load_rows(args.input, args.limit)
     print(machine(), flush=True)
     print(f"input: {args.input.name}, {len(rows)} claims; {args.runs} runs each", flush=True)
-    print("| input | sentences a claim (median / max) | median wall | claims/s | "
-          "peak RSS, tree | largest process |")
-    print("|---|---|---|---|---|---|", flush=True)
+    print(
+        "| input | sentences a claim (median / max) | median wall | claims/s | CPU s (all "
+        "processes) | peak RSS, tree | largest process |"
+    )
+    print("|---|---|---|---|---|---|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-judge-") as tmp:
         for name, pad in (("wice", None), ("padded", PADDED_SENTENCES)):
             lines = judge_lines(rows, pad)
@@ -76,7 +78,8 @@ def main() -> int:
             source.write_text("\n".join(lines) + "\n", encoding="utf-8")
             out = Path(tmp) / f"{name}.out.jsonl"
             runs = [
-                run_process([FACTCHECK, "judge", source, "-o", out]) for _ in range(args.runs)
+                run_process([*factcheck_command(), "judge", source, "-o", out])
+                for _ in range(args.runs)
             ]
             if any(run.returncode for run in runs):
                 print(f"{name}: factcheck judge failed (exit {runs[0].returncode})")
@@ -85,7 +88,7 @@ def main() -> int:
             mid = median_run(runs)
             print(
                 f"| {name} | {statistics.median(sizes):.0f} / {max(sizes)} | "
-                f"{mid.seconds:.2f} s | {judged / mid.seconds:.1f} | "
+                f"{mid.seconds:.2f} s | {judged / mid.seconds:.1f} | {mid.cpu_seconds:.1f} | "
                 f"{mid.tree_rss_mib:.0f} MiB | {mid.largest_rss_mib:.0f} MiB |",
                 flush=True,
             )

@@ -186,6 +186,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "negation": ("neg_claim_only", "neg_ev_only"),
     "antonyms": ("antonym",),
     "cross-lingual calibration": ("crossling", "cov_best_x", "bigram_x"),
+    "sentence embedding (USE)": ("emb_best", "emb_best_x"),
 }
 
 

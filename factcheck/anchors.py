@@ -12,11 +12,12 @@ not the number 4). Quotations may contain other anchors.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 
 from factcheck import lang
-from factcheck.dates import find_dates
+from factcheck.dates import find_dates, longest_non_overlapping
 from factcheck.models import Anchor, AnchorKind
 
 __all__ = ["find_anchors", "format_number"]
@@ -177,6 +178,9 @@ def _parse_number(text: str) -> float | None:
         return float(text)
     except ValueError:
         pass
+    simple = lang.zh_integer(text.replace("两", "二"))
+    if simple is not None:
+        return float(simple)  # what cn2an gives, without its import (most of a second)
     import cn2an
 
     try:
@@ -320,11 +324,7 @@ def _quotes(text: str) -> Iterator[Anchor]:
 
 def _non_overlapping(candidates: list[Anchor]) -> list[Anchor]:
     """Longest first, then earliest; a candidate overlapping one already kept is dropped."""
-    kept: list[Anchor] = []
-    for anchor in sorted(candidates, key=lambda a: (-(a.end - a.start), a.start)):
-        if all(anchor.end <= k.start or anchor.start >= k.end for k in kept):
-            kept.append(anchor)
-    return kept
+    return longest_non_overlapping(candidates)
 
 
 def find_anchors(text: str, *, reference_date: dt.date | None = None) -> tuple[Anchor, ...]:
@@ -333,6 +333,11 @@ def find_anchors(text: str, *, reference_date: dt.date | None = None) -> tuple[A
     Dates are ranges resolved against ``reference_date`` (the article's date) where they need
     one; without it, relative dates are kept with no range and an "unresolved: ..." norm.
     """
+    return _find_anchors(text, reference_date)
+
+
+@functools.lru_cache(maxsize=1024)  # verify reads each source's head again for every claim
+def _find_anchors(text: str, reference_date: dt.date | None) -> tuple[Anchor, ...]:
     candidates = [
         *_zh_names(text),
         *_latin_names(text),

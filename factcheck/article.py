@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -26,9 +27,12 @@ from factcheck.mdinline import plain_text, split_sentences, visible_text
 from factcheck.models import Article, Link, LinkKind, Sentence
 from factcheck.textdecode import decode_article
 
-__all__ = ["decode_article", "load_article", "parse_article"]
+__all__ = ["decode_article", "load_article", "parse_article", "url_problem"]
 
 PROMOTION_REASON = "promotion/navigation after the article"
+# Longer "articles" are dumps or the wrong file: a book-length text (~3 MB) reads in about a minute,
+# and 10 MB would take minutes and make a report of 100,000 claims nobody could read.
+MAX_ARTICLE_BYTES = 5_000_000
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _BREAK = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
@@ -248,7 +252,7 @@ def _url_reason(url: str) -> str:
     """Why a URL cannot be a cited source, or "" when it can."""
     lowered = url.lower()
     if lowered.startswith(("http://", "https://")):
-        return ""
+        return url_problem(url)
     if lowered.startswith("mailto:"):
         return "email address, not a source"
     if lowered.startswith("#"):
@@ -256,6 +260,27 @@ def _url_reason(url: str) -> str:
     if ":" not in lowered.split("/", 1)[0]:
         return "relative link with no site to fetch"
     return "not a web link"
+
+
+def url_problem(url: str) -> str:
+    """What makes an http(s) URL unusable ("malformed URL: ..."), or "" when it can be fetched:
+    a link nobody can follow is listed as not cited, never sent to the fetcher."""
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return "malformed URL: it holds a space or a control character"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a port out of range raises only when read
+    except ValueError as exc:
+        return f"malformed URL: {exc}"
+    if not host:
+        return "malformed URL: no host name"
+    if host.isascii() and not parts.netloc.rsplit("@", 1)[-1].startswith("["):
+        try:
+            host.encode("ascii").decode("idna")  # "xn--" labels that are not Punycode
+        except UnicodeError:
+            return f"malformed URL: {host!r} is not a valid host name"
+    return ""
 
 
 def _links(text: str, blocks: list[_Block], promo_start: int | None) -> tuple[Link, ...]:
@@ -439,10 +464,23 @@ def load_article(path: Path) -> Article:
         suggestion = f", e.g. {hint}" if hint else ""
         raise ArticleError(f"{path} is a directory; give the article's Markdown file{suggestion}")
     try:
-        data = path.read_bytes()
+        # Read one byte past the limit, never more: /dev/zero or a huge dump cannot hang a run.
+        with path.open("rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+        size = path.stat().st_size if path.is_file() else 0
     except OSError as exc:
-        raise ArticleError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+        raise ArticleError(
+            f"{path}: cannot read it ({exc.strerror or exc}); check that it is a readable file"
+        ) from exc
+    if len(data) > MAX_ARTICLE_BYTES:
+        what = f"{size / 1e6:.1f} MB" if size > MAX_ARTICLE_BYTES else "over the limit"
+        raise ArticleError(
+            f"{path} is {what}; an article may be at most {MAX_ARTICLE_BYTES / 1e6:.0f} MB: "
+            "split it into several articles"
+        )
     text, warnings = decode_article(data, str(path))
+    if not text.strip():
+        raise ArticleError(f"{path} is empty: there is nothing to check; give an article with text")
     article = parse_article(text, str(path))
     if warnings:
         return _with_warnings(article, warnings)

@@ -23,6 +23,7 @@ import yaml
 
 from factcheck import lang
 from factcheck.anchors import find_anchors
+from factcheck.article import url_problem
 from factcheck.errors import ClaimSetError
 from factcheck.mdinline import visible_text
 from factcheck.models import Anchor, AnchorKind, Article, Claim, ClaimKind, Sentence
@@ -335,12 +336,20 @@ def _load_claim_set(text: str, article: Article) -> tuple[Claim, ...]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise ClaimSetError(f"claim set is not valid YAML{where}: {problem}") from exc
+        raise ClaimSetError(
+            f"claim set is not valid YAML{where}: {problem}; fix it there, or write a new one "
+            "with `factcheck extract`"
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
-        raise ClaimSetError("claim set must be a YAML mapping with a `claims:` list")
+        raise ClaimSetError(
+            "claim set must be a YAML mapping with a `claims:` list, as `factcheck extract` "
+            "writes it"
+        )
     for key in data:
         if key not in _TOP_KEYS:
-            raise ClaimSetError(f"claim set: unknown key {key!r}; allowed: {', '.join(_TOP_KEYS)}")
+            raise ClaimSetError(
+                f"claim set: unknown key {key!r}; remove it (allowed: {', '.join(_TOP_KEYS)})"
+            )
     if data.get("version", 1) != 1:
         raise ClaimSetError(f"claim set version {data['version']!r} is not supported (use 1)")
     claims: list[Claim] = []
@@ -365,7 +374,8 @@ def _load_claim(entry: object, number: int, article: Article) -> Claim:
     for key in entry:
         if key not in CLAIM_KEYS:
             raise ClaimSetError(
-                f"{where}: unknown key {key!r}; allowed keys: {', '.join(CLAIM_KEYS)}"
+                f"{where}: unknown key {key!r}; remove it or rename it to one of: "
+                f"{', '.join(CLAIM_KEYS)} (free text goes in `note`)"
             )
     text = entry.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -429,6 +439,11 @@ def _load_sources(value: object, where: str) -> tuple[str, ...]:
     urls: list[str] = []
     for item in value:
         if not isinstance(item, str) or not item.startswith(("http://", "https://")):
-            raise ClaimSetError(f"{where}: source {item!r} is not an http(s) URL")
+            raise ClaimSetError(
+                f"{where}: source {item!r} is not an http(s) URL; give the page's web address"
+            )
+        problem = url_problem(item)
+        if problem:
+            raise ClaimSetError(f"{where}: source {item!r} is a {problem}; correct or remove it")
         urls.append(item)
     return tuple(urls)

@@ -34,6 +34,7 @@ EXIT_INTERRUPTED = 130
 FORMATS = ("md", "json", "html", "claimreview", "junit")
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+MAX_CLAIM_SET_BYTES = 20_000_000  # a claim set of 100,000 claims is ~15 MB
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -188,7 +189,7 @@ def verify(
         _warn(article.warnings, prefix=f"{path}: ")
         inputs.append((path, article, claims))
     if not inputs:
-        raise UsageError("none of the articles could be read")
+        raise UsageError("none of the articles could be read; fix the errors above")
 
     urls = gather_urls([(article, claims) for _, article, claims in inputs])
     with _progress(console, len(urls)) as advance:
@@ -301,14 +302,23 @@ def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
         try:
             yield number, raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise UsageError(f"line {number} of the input is not UTF-8 ({exc.reason})") from exc
+            raise UsageError(
+                f"line {number} of the input is not UTF-8 ({exc.reason}); save it as UTF-8"
+            ) from exc
 
 
 def _read_text(path: Path) -> str:
     from factcheck.errors import InputError
 
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CLAIM_SET_BYTES + 1)
+        if len(data) > MAX_CLAIM_SET_BYTES:
+            raise InputError(
+                f"{path} is larger than {MAX_CLAIM_SET_BYTES // 1_000_000} MB: "
+                "it is not a claim set; give the YAML file `factcheck extract` wrote"
+            )
+        return data.decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise InputError(f"{path} does not exist; check the path") from exc
     except IsADirectoryError as exc:
@@ -316,7 +326,9 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8") from exc
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise InputError(
+            f"cannot read {path}: {exc.strerror or exc}; check that it is a readable file"
+        ) from exc
 
 
 def _parse_formats(text: str) -> list[str]:
@@ -491,7 +503,9 @@ def _print_summary(console: Console, report: Report, target: Path, options: Repo
 
 def _warn(warnings: Sequence[str], prefix: str = "") -> None:
     for warning in warnings:
-        click.echo(f"Warning: {prefix}{warning}", err=True)
+        # a warning that already names the file ("a.md is not UTF-8") is not prefixed twice
+        lead = "" if prefix and warning.startswith(prefix.removesuffix(": ")) else prefix
+        click.echo(f"Warning: {lead}{warning}", err=True)
 
 
 def _echo_error(message: str) -> None:

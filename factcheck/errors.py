@@ -11,6 +11,16 @@ cannot use at all, and the CLI turns each into one ``Error: ...`` line and exit 
     ├── CassetteError         a cassette that does not parse, or replay that cannot proceed
     ├── OutputError           a report that cannot be written (unwritable directory, disk full)
     └── UsageError            options that contradict each other or name unknown values
+
+Every message names the file or option at fault and ends with what to do about it. Anything
+else escaping a run is a bug: the CLI says so in one line (exit 3) and ``--debug`` (or
+``FACTCHECK_DEBUG=1``) shows the traceback instead. Ctrl-C ends with exit 130 and no report
+files (they are written all at once, at the end).
+
+Internal signals never reach the user; each becomes a source status where it is raised:
+``extract.UnsupportedContent`` (unsupported_type), ``guard.ForbiddenAddress``
+(forbidden_address), ``transfer.TooLarge`` (too_large), ``recording.NotRecorded``
+(not_recorded), ``pdftext.PdfError`` (a PDF that cannot be read).
 """
 
 from __future__ import annotations

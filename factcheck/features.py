@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from factcheck.embed import similarity
 from factcheck.match import Retrieval, retrieve
 from factcheck.terms import (
     Term,
@@ -42,6 +43,8 @@ FEATURES = (
     "crossling",  # the claim had to be glossed into the evidence's language
     "cov_best_x",  # cov_best when glossed (gloss coverage runs lower than same-language)
     "bigram_x",  # bigram when glossed
+    "emb_best",  # sentence-embedding cosine of the claim and the best window (see ``embed``)
+    "emb_best_x",  # emb_best when glossed (cross-language cosines run lower)
 )
 TOP_WINDOWS = 5
 
@@ -104,6 +107,8 @@ def compute(
     values["crossling"] = float(crossling)
     values["cov_best_x"] = values["cov_best"] if crossling else 0.0
     values["bigram_x"] = values["bigram"] if crossling else 0.0
+    values["emb_best"] = similarity(claim, best_text)
+    values["emb_best_x"] = values["emb_best"] if crossling else 0.0
     missing = tuple(term.text for term in sorted(lacking, key=lambda t: -t.weight))
     return Judged(retrieval, tuple(values[name] for name in FEATURES), best_text, antonyms, missing)
 

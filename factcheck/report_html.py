@@ -54,6 +54,8 @@ VERDICT_SIGNS: dict[Verdict, str] = {
     Verdict.UNVERIFIABLE: "?",
 }
 
+MATRIX_MAX_CELLS = 20_000  # claims x sources; past this the matrix is left out (~2 MB of HTML)
+
 # Words too common to be worth marking in a quote.
 _STOPWORD_TEXT = (
     "the and for with that this from was were are has have had its his her their they them "
@@ -144,7 +146,9 @@ def render_html(report: Report, options: ReportOptions) -> str:
     article = report.article
     text = blank_bad_chars(article.text)  # same length: every span still points at its claim
     by_id = {source.id: source for source in report.sources}
-    claims = [_claim_view(r, report, by_id) for r in report.results]
+    # The matrix has a cell per claim and source: 1,000 claims citing 1,000 links made it 80 MB.
+    matrix = len(report.results) * len(report.sources) <= MATRIX_MAX_CELLS
+    claims = [_claim_view(r, report, by_id, matrix=matrix) for r in report.results]
     located = [
         (r, view) for r, view in zip(report.results, claims, strict=True) if is_located(r, text)
     ]
@@ -171,7 +175,8 @@ def render_html(report: Report, options: ReportOptions) -> str:
         verdicts=[(v.value, VERDICT_WORDS[v], VERDICT_SIGNS[v]) for v in Verdict],
         sources=[_source_view(s) for s in report.sources],
         missing=not_obtained(report),
-        warnings=(*article.warnings, *report.warnings),
+        warnings=tuple(dict.fromkeys((*article.warnings, *report.warnings))),
+        matrix=matrix,
         csp=csp,
         style=Markup(style),
         script=Markup(script),
@@ -266,7 +271,9 @@ def _body_start(text: str) -> int:
     return start
 
 
-def _claim_view(result: ClaimResult, report: Report, sources: dict[str, Source]) -> _ClaimView:
+def _claim_view(
+    result: ClaimResult, report: Report, sources: dict[str, Source], *, matrix: bool = True
+) -> _ClaimView:
     claim = result.claim
     terms = matching_terms(result)
     best = best_evidence(result)
@@ -296,7 +303,7 @@ def _claim_view(result: ClaimResult, report: Report, sources: dict[str, Source])
         kinds=tuple(kind.value for kind in claim.kinds),
         anchors=tuple(f"{a.text} → {a.norm}" for a in claim.anchors),
         quotes=quotes,
-        cells=_cells(result, report.sources),
+        cells=_cells(result, report.sources) if matrix else (),
     )
 
 

@@ -227,6 +227,17 @@ def load_report(path: Path) -> Report:
 
 def report_from_dict(data: Any, *, name: str = "report.json") -> Report:
     """Rebuild a Report from report_to_dict's data; ReportFileError names the bad field."""
+    try:
+        return _report_from_dict(data, name)
+    except ReportFileError as exc:
+        if "factcheck verify" in str(exc):
+            raise
+        raise ReportFileError(
+            f"{exc}; correct that field, or re-run `factcheck verify` for a new report.json"
+        ) from exc
+
+
+def _report_from_dict(data: Any, name: str) -> Report:
     root = _Obj(data, name)
     version = root.integer("schema_version")
     if version != SCHEMA_VERSION:

@@ -162,7 +162,7 @@ def render_markdown(report: Report, options: ReportOptions) -> str:
         lines.append("| (none) | | | | | The article cites no sources. |")
     lines.append("")
 
-    warnings = (*article.warnings, *report.warnings)
+    warnings = tuple(dict.fromkeys((*article.warnings, *report.warnings)))
     if warnings:
         lines += ["## Warnings", ""]
         lines += [f"- {escape_md(warning)}" for warning in warnings]

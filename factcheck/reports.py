@@ -65,15 +65,31 @@ def render_report(report: Report, fmt: str, options: ReportOptions) -> str:
 def write_reports(
     report: Report, out_dir: Path, formats: Sequence[str], options: ReportOptions
 ) -> list[Path]:
-    """Write each format's file into out_dir (created if needed); the paths, in format order."""
+    """Write each format's file into out_dir (created if needed); the paths, in format order.
+
+    All or nothing as far as the file system allows: every file is written to a temporary file
+    first, and only when all are on disk are they renamed into place. A full disk, a directory
+    in the way or Ctrl-C while writing leaves the old reports (or none), never a mixed set.
+    """
     rendered = [(FORMATS[fmt], render_report(report, fmt, options)) for fmt in _known(formats)]
     _make_dir(out_dir)
-    paths = []
-    for name, text in rendered:
-        path = out_dir / name
-        # surrogates (from a hand-edited report.json) cannot be UTF-8: replace, never crash
-        _write_atomic(path, text.encode("utf-8", errors="replace"))
-        paths.append(path)
+    paths = [out_dir / name for name, _ in rendered]
+    for path in paths:
+        if path.exists() and not path.is_file():
+            raise OutputError(
+                f"{path} is in the way: it is not a file; remove it or choose another --out"
+            )
+    staged: list[Path] = []
+    try:
+        for (_, text), path in zip(rendered, paths, strict=True):
+            # surrogates (from a hand-edited report.json) cannot be UTF-8: replace, never crash
+            staged.append(_stage(path, text.encode("utf-8", errors="replace")))
+        for tmp, path in zip(staged, paths, strict=True):
+            _replace(tmp, path)
+    finally:
+        for tmp in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
     return paths
 
 
@@ -128,18 +144,44 @@ def _make_dir(out_dir: Path) -> None:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write a temporary file beside ``path``, flush it to disk, then rename it into place."""
+    tmp = _stage(path, data)
+    try:
+        _replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``path``, flushed to disk; OutputError if not."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         # 0o666 less the umask, like any new file: reports are meant to be read and published.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {_why(exc)}; choose a writable directory with --out"
+        ) from exc
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl-C included: no temporary file is left behind
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"cannot write {path}: {_why(exc)}; choose a writable directory with --out"
+            ) from exc
+        raise
+    return tmp
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
         raise OutputError(
             f"cannot write {path}: {_why(exc)}; choose a writable directory with --out"
         ) from exc

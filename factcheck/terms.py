@@ -64,6 +64,7 @@ UNKNOWN_WEIGHT = 6.8  # rarer than anything in the 60k-word table (Zipf < 2.4)
 MIN_WEIGHT = 0.5
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+(?:[.,][0-9]+)*")  # _WORD on lowercase ASCII
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -126,18 +127,23 @@ def has_cjk(text: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Lowercased words and numbers of a text, in order (no Chinese segmentation)."""
+    if text.isascii():
+        # Most source text: lowercase it once and let an ASCII pattern find the same words
+        # (letters stay letters, and there is no ’ to replace): twice as fast.
+        return _ASCII_WORD.findall(text.lower())
     return [match.group().lower().replace("’", "'") for match in _WORD.finditer(text)]
 
 
 @lru_cache(maxsize=65_536)  # verify compares every claim with the same source sentences
 def evidence_tokens(text: str) -> frozenset[str]:
     """The forms a passage offers for matching: stems of its words, and Chinese words as-is."""
-    if has_cjk(text):
+    if not text.isascii() and has_cjk(text):
         from factcheck.lang import tokenize
 
         toks = tokenize(text)
         return frozenset(stem(tok) if _LATIN.match(tok) else tok for tok in toks)
-    return frozenset(stem(word) for word in words(text) if word not in STOPWORDS)
+    # Each word stemmed once (first occurrences, in order: the set is built in the same order).
+    return frozenset([stem(word) for word in dict.fromkeys(words(text)) if word not in STOPWORDS])
 
 
 def evidence_sequence(text: str) -> list[str]:

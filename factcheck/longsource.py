@@ -1,0 +1,167 @@
+"""Retrieval over long sources: an inverted index, and only the windows that can rank.
+
+``verify`` judges every claim against the same source sentences. Scoring every window of a
+100,000-sentence source for every claim would make a run cost claims x sentences, so for long
+lists (``match.INDEX_MIN_SENTENCES``) each claim looks its forms up in an inverted index of the
+sentences (built once per list and kept for the next claims) and scores only the windows that
+can make the top ``candidates``: those holding a claim term (a sentence with a hit and its
+neighbours) and, for when fewer than that cover anything, the earliest empty ones.
+
+The result is the one scoring every window would give, with ties between equal scores broken
+by the rule ``match.best_windows`` states (shorter, then earlier), and coverage summed per row
+(a row sum does not depend on where the row sits in the matrix, as a BLAS matrix product can in
+its last bit). Tests compare the pruned scoring with the unpruned one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from factcheck.match import (
+    _NO_HITS,
+    WINDOW_COST,
+    Retrieval,
+    best_windows,
+    rank_sentences,
+    term_forms,
+)
+from factcheck.terms import Term, evidence_tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["SentenceIndex", "index_for", "retrieve_long"]
+
+INDEXES_KEPT = 4  # sentence lists whose index is kept (a claim cites a few sources)
+
+
+class SentenceIndex:
+    """Each evidence form (``terms.evidence_tokens``) -> the sentences holding it, in order."""
+
+    def __init__(self, sentences: Sequence[str]) -> None:
+        self.sentences = tuple(sentences)
+        postings: dict[str, list[int]] = {}
+        for row, sentence in enumerate(self.sentences):
+            for token in evidence_tokens(sentence):
+                postings.setdefault(token, []).append(row)
+        self.postings = postings
+
+    def hits(self, terms: Sequence[Term]) -> dict[int, frozenset[int]]:
+        """The sentences holding any of ``terms``, in order -> the indices of the terms each
+        holds."""
+        found: dict[int, set[int]] = {}
+        for form, indices in term_forms(terms).items():
+            for row in self.postings.get(form, ()):
+                found.setdefault(row, set()).update(indices)
+        return {row: frozenset(sorted(found[row])) for row in sorted(found)}
+
+
+_INDEXES: list[SentenceIndex] = []  # most recently used first
+
+
+def index_for(sentences: Sequence[str]) -> SentenceIndex:
+    """The index of these sentences: a kept one when the same list was indexed lately (the
+    comparison is C-level and mostly by identity, as verify passes the same strings)."""
+    key = sentences if isinstance(sentences, tuple) else tuple(sentences)
+    for position, index in enumerate(_INDEXES):
+        if len(index.sentences) == len(key) and index.sentences == key:
+            _INDEXES.insert(0, _INDEXES.pop(position))
+            return index
+    index = SentenceIndex(key)
+    _INDEXES.insert(0, index)
+    del _INDEXES[INDEXES_KEPT:]
+    return index
+
+
+def retrieve_long(
+    terms: tuple[Term, ...],
+    sentences: Sequence[str],
+    *,
+    window: int = 3,
+    candidates: int = 20,
+    prune: bool = True,
+) -> Retrieval:
+    """``match.retrieve`` for a long list of sentences (``prune=False`` scores every window:
+    the same result, slower; tests compare the two)."""
+    import numpy as np
+
+    index = index_for(sentences)
+    n = len(index.sentences)
+    found = index.hits(terms)
+    hits = [_NO_HITS] * n
+    for row, hit in found.items():
+        hits[row] = hit
+    hit_rows = tuple(found)
+    rows = _scored_rows(hits, hit_rows, window, candidates) if prune else np.arange(n)
+    matrix = np.zeros((len(rows), len(terms)), dtype=bool)
+    position = np.searchsorted(rows, hit_rows)
+    for at, row in zip(position.tolist(), hit_rows, strict=True):
+        matrix[at, list(hits[row])] = True
+    weights = np.array([term.weight for term in terms], dtype=np.float64)
+    weights /= max(float(weights.sum()), 1e-9)
+    scored: list[tuple[float, int, int, float]] = []
+    span = matrix.copy()
+    for size in range(1, min(window, len(rows)) + 1):
+        if size > 1:
+            span = span[:-1] | matrix[size - 1 :]
+        coverage = (span * weights).sum(axis=1)
+        score = coverage - WINDOW_COST * (size - 1)
+        starts = rows[: len(rows) - size + 1]
+        joined = rows[size - 1 :] - starts == size - 1  # consecutive in the source
+        score[~joined] = -np.inf
+        top = [i for i in _top_k(score, candidates) if joined[i]]
+        scored += [(float(score[i]), int(starts[i]), size, float(coverage[i])) for i in top]
+    windows = best_windows(scored, hits, candidates)
+    single = np.zeros(n, dtype=np.float64)
+    single[list(hit_rows)] = (matrix[position] * weights).sum(axis=1)
+    ranking = rank_sentences(windows, single, hit_rows)
+    return Retrieval(
+        terms,
+        index.sentences,
+        tuple(hits),
+        windows,
+        ranking,
+        tuple(single.tolist()),
+        hit_rows,
+    )
+
+
+def _top_k(values: npt.NDArray[np.float64], k: int) -> list[int]:
+    """The indices of the ``k`` highest values; among equal values the lowest indices (the
+    earlier windows), as the final ordering wants."""
+    import numpy as np
+
+    if len(values) <= k:
+        return list(range(len(values)))
+    kth = np.partition(values, len(values) - k)[len(values) - k]  # the k-th highest value
+    above = np.flatnonzero(values > kth)
+    ties = np.flatnonzero(values == kth)[: k - len(above)]
+    return [*above.tolist(), *ties.tolist()]
+
+
+def _scored_rows(
+    hits: Sequence[frozenset[int]], hit_rows: Sequence[int], window: int, candidates: int
+) -> npt.NDArray[np.intp]:
+    """The sentences whose windows can rank, in order: each one holding a term with its
+    ``window - 1`` neighbours on either side, and the first ``candidates`` holding none (when
+    fewer windows cover anything, the earliest empty ones fill the list). Every sentence when
+    nearly all hold a term."""
+    import numpy as np
+
+    n = len(hits)
+    if n - len(hit_rows) <= candidates + window:
+        return np.arange(n)
+    keep = np.zeros(n, dtype=bool)
+    reach = window - 1
+    for row in hit_rows:
+        keep[max(0, row - reach) : row + reach + 1] = True
+    empty = 0
+    for row in range(n):
+        if not hits[row]:
+            keep[row] = True
+            empty += 1
+            if empty >= candidates:
+                break
+    return np.flatnonzero(keep)
