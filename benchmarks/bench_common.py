@@ -35,13 +35,14 @@ def factcheck_command() -> list[str]:
 @dataclass(frozen=True)
 class Run:
     """One whole-process run: wall seconds, CPU seconds (user + system, all processes), exit
-    status, peak summed and largest RSS (MiB)."""
+    status, peak summed and largest RSS (MiB), and what it printed when asked to keep it."""
 
     seconds: float
     cpu_seconds: float
     returncode: int
     tree_rss_mib: float
     largest_rss_mib: float
+    output: str = ""
 
 
 def _rss_kib(pid: int) -> int:
@@ -76,9 +77,13 @@ def _tree(pid: int) -> list[int]:
 
 
 def run_process(
-    command: Sequence[str | Path], *, stdin: Path | None = None, env: dict[str, str] | None = None
+    command: Sequence[str | Path],
+    *,
+    stdin: Path | None = None,
+    env: dict[str, str] | None = None,
+    keep_output: bool = False,
 ) -> Run:
-    """Run ``command`` to the end (output discarded) and measure it."""
+    """Run ``command`` to the end and measure it (its stdout kept with ``keep_output``)."""
     peak_sum = peak_one = 0
     done = threading.Event()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -88,7 +93,7 @@ def run_process(
         subprocess.Popen(
             [str(part) for part in command],
             stdin=source,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if keep_output else subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
             cwd=ROOT,
@@ -105,13 +110,14 @@ def run_process(
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
+        output = process.stdout.read().decode() if process.stdout else ""
         returncode = process.wait()
         seconds = time.perf_counter() - started
         done.set()
         watcher.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(seconds, cpu, returncode, peak_sum / 1024, peak_one / 1024)
+    return Run(seconds, cpu, returncode, peak_sum / 1024, peak_one / 1024, output)
 
 
 def median_run(runs: Sequence[Run]) -> Run:

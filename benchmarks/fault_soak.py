@@ -172,11 +172,8 @@ def article_text(urls: dict[str, LinkPlan]) -> str:
 
 def missing_claims(report: Report, text: str) -> int:
     """How many of the report's claims a rendered report does not name (by id, whole word)."""
-    return sum(
-        1
-        for result in report.results
-        if not re.search(rf"(?<![\w-]){re.escape(result.claim.id)}(?![\w-])", text)
-    )
+    words = set(re.findall(r"[\w-]+", text))
+    return sum(1 for result in report.results if result.claim.id not in words)
 
 
 def peak_rss_mb() -> float:

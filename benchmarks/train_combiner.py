@@ -187,6 +187,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "antonyms": ("antonym",),
     "cross-lingual calibration": ("crossling", "cov_best_x", "bigram_x"),
     "sentence embedding (USE)": ("emb_best", "emb_best_x"),
+    "word alignment (USE, cross-lingual)": ("align_x", "align_low_x", "align_min_x"),
 }
 
 

@@ -27,11 +27,11 @@ from factcheck.mdinline import plain_text, split_sentences, visible_text
 from factcheck.models import Article, Link, LinkKind, Sentence
 from factcheck.textdecode import decode_article
 
-__all__ = ["decode_article", "load_article", "parse_article", "url_problem"]
+__all__ = ["decode_article", "load_article", "load_yaml", "parse_article", "url_problem"]
 
 PROMOTION_REASON = "promotion/navigation after the article"
-# Longer "articles" are dumps or the wrong file: a book-length text (~3 MB) reads in about a minute,
-# and 10 MB would take minutes and make a report of 100,000 claims nobody could read.
+# Longer "articles" are dumps or the wrong file: 10 MB of prose took 4 minutes and 1 GB to extract
+# (107,000 claims, a report nobody could read); a long feature is under 200 KB.
 MAX_ARTICLE_BYTES = 5_000_000
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -93,7 +93,7 @@ def _front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object], in
     block = text[4 : closing.start()]
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
     try:
-        data = yaml.safe_load(block)
+        data = load_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -109,6 +109,33 @@ def _front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object], in
     return {str(key): value for key, value in data.items()}, body_start
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with dates left as text: PyYAML raises a bare ValueError on 2024-13-45."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str) -> object:
+    """``yaml.safe_load`` for hand-written YAML (front matter, claim sets): dates stay strings,
+    and every failure is a ``yaml.YAMLError`` (a 5,000-deep list overflows the parser's stack)."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader: no python tags
+    except RecursionError as exc:
+        raise yaml.YAMLError("it is nested too deeply") from exc
+    except (ValueError, OverflowError) as exc:
+        raise yaml.YAMLError(str(exc)) from exc
+
+
+def _scalar(value: object) -> bool:
+    # Only scalars are turned into text: str() of an alias bomb (a list of lists of the same
+    # list, nine deep) would build billions of items.
+    return isinstance(value, str | int | float | dt.date)
+
+
 def _as_date(value: object, warnings: list[str]) -> dt.date | None:
     if value is None or value == "":
         return None
@@ -116,6 +143,9 @@ def _as_date(value: object, warnings: list[str]) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if not _scalar(value):
+        warnings.append("front matter: date is not a date (use YYYY-MM-DD); ignored")
+        return None
     text = str(value).strip()
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d %B %Y", "%B %d, %Y"):
         try:
@@ -136,8 +166,8 @@ def _as_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    return str(value).strip()
+        return ", ".join(str(item).strip() for item in value if _scalar(item))
+    return str(value).strip() if _scalar(value) else ""
 
 
 def _lines(text: str, start: int) -> Iterator[tuple[int, int, str]]:

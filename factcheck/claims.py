@@ -16,6 +16,7 @@ Claim sets are YAML a person can edit; see ``dump_claim_set`` for the layout.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -23,7 +24,7 @@ import yaml
 
 from factcheck import lang
 from factcheck.anchors import find_anchors
-from factcheck.article import url_problem
+from factcheck.article import load_yaml, url_problem
 from factcheck.errors import ClaimSetError
 from factcheck.mdinline import visible_text
 from factcheck.models import Anchor, AnchorKind, Article, Claim, ClaimKind, Sentence
@@ -331,27 +332,29 @@ def load_claim_set(text: str, article: Article, *, path: str = "") -> tuple[Clai
 
 def _load_claim_set(text: str, article: Article) -> tuple[Claim, ...]:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
+        problem = getattr(exc, "problem", None) or str(exc) or "syntax error"
         raise ClaimSetError(
             f"claim set is not valid YAML{where}: {problem}; fix it there, or write a new one "
             "with `factcheck extract`"
         ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         raise ClaimSetError(
-            "claim set must be a YAML mapping with a `claims:` list, as `factcheck extract` "
-            "writes it"
+            "claim set must be a YAML mapping with a `claims:` list; start from the file "
+            "`factcheck extract` writes"
         )
     for key in data:
         if key not in _TOP_KEYS:
             raise ClaimSetError(
-                f"claim set: unknown key {key!r}; remove it (allowed: {', '.join(_TOP_KEYS)})"
+                f"claim set: unknown key {_short(key)}; remove it (allowed: {', '.join(_TOP_KEYS)})"
             )
     if data.get("version", 1) != 1:
-        raise ClaimSetError(f"claim set version {data['version']!r} is not supported (use 1)")
+        raise ClaimSetError(
+            f"claim set version {_short(data['version'])} is not supported; use version 1"
+        )
     claims: list[Claim] = []
     seen: set[str] = set()
     for number, entry in enumerate(data["claims"], start=1):
@@ -368,24 +371,40 @@ def _load_claim_set(text: str, article: Article) -> tuple[Claim, ...]:
 def _load_claim(entry: object, number: int, article: Article) -> Claim:
     where = f"claim #{number}"
     if not isinstance(entry, dict):
-        raise ClaimSetError(f"{where}: each claim must be a mapping with at least `text`")
-    if entry.get("id") is not None:
-        where = f"claim {entry['id']}"
+        raise ClaimSetError(f"{where}: each claim must be a mapping; give at least its `text`")
+    claim_id = entry.get("id")
+    if claim_id is not None and (
+        isinstance(claim_id, bool) or not isinstance(claim_id, str | int) or not str(claim_id)
+    ):
+        raise ClaimSetError(
+            f"{where}: `id` must be a word; use one such as c01, not {_short(claim_id)}"
+        )
+    if claim_id is not None:
+        where = f"claim {claim_id}"
     for key in entry:
         if key not in CLAIM_KEYS:
             raise ClaimSetError(
-                f"{where}: unknown key {key!r}; remove it or rename it to one of: "
+                f"{where}: unknown key {_short(key)}; remove it or rename it to one of: "
                 f"{', '.join(CLAIM_KEYS)} (free text goes in `note`)"
             )
     text = entry.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ClaimSetError(f"{where}: no `text`; give the claim's words as in the article")
     text = text.strip()
-    claim_id = str(entry["id"]) if entry.get("id") is not None else f"c{number:02d}"
+    claim_id = str(claim_id) if claim_id is not None else f"c{number:02d}"
     span = _load_span(entry.get("span"), text, article, where)
     kinds = _load_kinds(entry.get("kinds"), where)
     sources = _load_sources(entry.get("sources"), where)
     return claim_from_text(claim_id, text, span, article, kinds=kinds, source_urls=sources)
+
+
+def _short(value: object) -> str:
+    """A bounded repr for messages: reprlib never expands a YAML alias bomb."""
+    return _REPR.repr(value)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring = 2, 4, 4, 80
 
 
 def _load_span(value: object, text: str, article: Article, where: str) -> tuple[int, int]:
@@ -396,7 +415,9 @@ def _load_span(value: object, text: str, article: Article, where: str) -> tuple[
         or len(value) != 2
         or not all(isinstance(item, int) and not isinstance(item, bool) for item in value)
     ):
-        raise ClaimSetError(f"{where}: `span` must be [start, end] (or left out to be found)")
+        raise ClaimSetError(
+            f"{where}: `span` must be [start, end]; correct it, or delete it to have it found"
+        )
     start, end = value
     if not 0 <= start <= end <= len(article.text):
         raise ClaimSetError(
@@ -419,13 +440,13 @@ def _load_kinds(value: object, where: str) -> tuple[ClaimKind, ...] | None:
         return None
     allowed = ", ".join(kind.value for kind in ClaimKind)
     if not isinstance(value, list):
-        raise ClaimSetError(f"{where}: `kinds` must be a list of: {allowed}")
+        raise ClaimSetError(f"{where}: `kinds` must be a list; use words from: {allowed}")
     kinds: list[ClaimKind] = []
     for item in value:
         try:
-            kinds.append(ClaimKind(str(item)))
+            kinds.append(ClaimKind(item if isinstance(item, str) else ""))
         except ValueError:
-            raise ClaimSetError(f"{where}: unknown kind {item!r}; use: {allowed}") from None
+            raise ClaimSetError(f"{where}: unknown kind {_short(item)}; use: {allowed}") from None
     return tuple(kinds)
 
 
@@ -435,15 +456,17 @@ def _load_sources(value: object, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise ClaimSetError(f"{where}: `sources` must be a list of URLs")
+        raise ClaimSetError(f"{where}: `sources` must be a list; give the URLs one a line")
     urls: list[str] = []
     for item in value:
         if not isinstance(item, str) or not item.startswith(("http://", "https://")):
             raise ClaimSetError(
-                f"{where}: source {item!r} is not an http(s) URL; give the page's web address"
+                f"{where}: source {_short(item)} is not an http(s) URL; give the page's web address"
             )
         problem = url_problem(item)
         if problem:
-            raise ClaimSetError(f"{where}: source {item!r} is a {problem}; correct or remove it")
+            raise ClaimSetError(
+                f"{where}: source {_short(item)} is a {problem}; correct or remove it"
+            )
         urls.append(item)
     return tuple(urls)

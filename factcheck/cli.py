@@ -174,6 +174,7 @@ def verify(
     console = _console(quiet)
 
     inputs: list[tuple[Path, Article, Sequence[Claim]]] = []
+    skipped = 0
     for path in paths:
         try:
             article = load_article(path)
@@ -184,7 +185,12 @@ def verify(
         except FactcheckError as exc:
             if len(paths) == 1:
                 raise
-            _echo_error(f"{path}: {exc} (skipped)")
+            message = str(exc)
+            _echo_error(
+                f"{message if message.startswith(str(path)) else f'{path}: {message}'} "
+                "(skipped; the other articles were checked)"
+            )
+            skipped += 1
             continue
         _warn(article.warnings, prefix=f"{path}: ")
         inputs.append((path, article, claims))
@@ -219,6 +225,8 @@ def verify(
         index = write_index([(target, report) for target, report in reports], out_dir)
         if console is not None:
             console.print(f"Index of {len(reports)} reports: {index}")
+    if skipped:  # the reports are written, but part of the input could not be used
+        raise SystemExit(EXIT_BAD_INPUT)
     _exit_for(fail_verdicts, [report for _, report in reports])
 
 

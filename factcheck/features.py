@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from factcheck.embed import similarity
+from factcheck.embed import alignment, similarity
 from factcheck.match import Retrieval, retrieve
 from factcheck.terms import (
+    NEGATIONS,
+    STOPWORDS,
     Term,
     evidence_sequence,
     has_cjk,
@@ -45,6 +47,9 @@ FEATURES = (
     "bigram_x",  # bigram when glossed
     "emb_best",  # sentence-embedding cosine of the claim and the best window (see ``embed``)
     "emb_best_x",  # emb_best when glossed (cross-language cosines run lower)
+    "align_x",  # when glossed: claim words' best word-embedding cosine in the window, weighted
+    "align_low_x",  # ... weighted share of claim words with no close word in the window
+    "align_min_x",  # ... the claim word worst matched
 )
 TOP_WINDOWS = 5
 
@@ -109,6 +114,20 @@ def compute(
     values["bigram_x"] = values["bigram"] if crossling else 0.0
     values["emb_best"] = similarity(claim, best_text)
     values["emb_best_x"] = values["emb_best"] if crossling else 0.0
+    values["align_x"] = values["align_low_x"] = values["align_min_x"] = 0.0
+    if crossling:
+        # Glosses miss many translations; word embeddings line the two languages up softly.
+        # Same-language pairs gain nothing from this over exact stems (measured), so it is
+        # spent only here.
+        function_words = STOPWORDS | NEGATIONS
+        aligned = alignment(
+            [term.text for term in terms],
+            [term.weight for term in terms],
+            [w for w in dict.fromkeys(words(best_text)) if w not in function_words],
+        )
+        values["align_x"] = aligned.coverage
+        values["align_low_x"] = aligned.unaligned
+        values["align_min_x"] = aligned.weakest
     missing = tuple(term.text for term in sorted(lacking, key=lambda t: -t.weight))
     return Judged(retrieval, tuple(values[name] for name in FEATURES), best_text, antonyms, missing)
 

@@ -46,16 +46,18 @@ class SentenceIndex:
         for row, sentence in enumerate(self.sentences):
             for token in evidence_tokens(sentence):
                 postings.setdefault(token, []).append(row)
-        self.postings = postings
+        self._postings: dict[str, list[int] | npt.NDArray[np.intp]] = dict(postings)
 
-    def hits(self, terms: Sequence[Term]) -> dict[int, frozenset[int]]:
-        """The sentences holding any of ``terms``, in order -> the indices of the terms each
-        holds."""
-        found: dict[int, set[int]] = {}
-        for form, indices in term_forms(terms).items():
-            for row in self.postings.get(form, ()):
-                found.setdefault(row, set()).update(indices)
-        return {row: frozenset(sorted(found[row])) for row in sorted(found)}
+    def rows(self, form: str) -> npt.NDArray[np.intp]:
+        """The sentences holding ``form``, in order (an array, made on first use)."""
+        import numpy as np
+
+        found = self._postings.get(form)
+        if found is None:
+            return np.zeros(0, dtype=np.intp)
+        if isinstance(found, list):
+            found = self._postings[form] = np.array(found, dtype=np.intp)
+        return found
 
 
 _INDEXES: list[SentenceIndex] = []  # most recently used first
@@ -67,6 +69,7 @@ def index_for(sentences: Sequence[str]) -> SentenceIndex:
     key = sentences if isinstance(sentences, tuple) else tuple(sentences)
     for position, index in enumerate(_INDEXES):
         if len(index.sentences) == len(key) and index.sentences == key:
+            index.sentences = key  # the caller's strings: the next comparison is by identity
             _INDEXES.insert(0, _INDEXES.pop(position))
             return index
     index = SentenceIndex(key)
@@ -89,18 +92,16 @@ def retrieve_long(
 
     index = index_for(sentences)
     n = len(index.sentences)
-    found = index.hits(terms)
-    hits = [_NO_HITS] * n
-    for row, hit in found.items():
-        hits[row] = hit
-    hit_rows = tuple(found)
-    rows = _scored_rows(hits, hit_rows, window, candidates) if prune else np.arange(n)
+    term_rows = _term_rows(index, terms)
+    hit_rows = _union(n, term_rows)
+    rows = _scored_rows(n, hit_rows, window, candidates) if prune else np.arange(n)
     matrix = np.zeros((len(rows), len(terms)), dtype=bool)
-    position = np.searchsorted(rows, hit_rows)
-    for at, row in zip(position.tolist(), hit_rows, strict=True):
-        matrix[at, list(hits[row])] = True
+    for column, found in enumerate(term_rows):
+        matrix[np.searchsorted(rows, found), column] = True
     weights = np.array([term.weight for term in terms], dtype=np.float64)
     weights /= max(float(weights.sum()), 1e-9)
+    hit_positions = np.searchsorted(rows, hit_rows)
+    hits = _hit_sets(n, hit_rows, matrix[hit_positions])
     scored: list[tuple[float, int, int, float]] = []
     span = matrix.copy()
     for size in range(1, min(window, len(rows)) + 1):
@@ -115,17 +116,55 @@ def retrieve_long(
         scored += [(float(score[i]), int(starts[i]), size, float(coverage[i])) for i in top]
     windows = best_windows(scored, hits, candidates)
     single = np.zeros(n, dtype=np.float64)
-    single[list(hit_rows)] = (matrix[position] * weights).sum(axis=1)
-    ranking = rank_sentences(windows, single, hit_rows)
+    single[hit_rows] = (matrix[hit_positions] * weights).sum(axis=1)
+    hit_list = tuple(hit_rows.tolist())
+    ranking = rank_sentences(windows, single, hit_list)
     return Retrieval(
-        terms,
-        index.sentences,
-        tuple(hits),
-        windows,
-        ranking,
-        tuple(single.tolist()),
-        hit_rows,
+        terms, index.sentences, hits, windows, ranking, tuple(single.tolist()), hit_list
     )
+
+
+def _term_rows(index: SentenceIndex, terms: Sequence[Term]) -> list[npt.NDArray[np.intp]]:
+    """Per term, the sentences holding any of its forms, in order."""
+
+    found: list[list[npt.NDArray[np.intp]]] = [[] for _ in terms]
+    for form, columns in term_forms(terms).items():
+        rows = index.rows(form)
+        if len(rows):
+            for column in columns:
+                found[column].append(rows)
+    return [parts[0] if len(parts) == 1 else _union(len(index.sentences), parts) for parts in found]
+
+
+def _union(n: int, parts: Sequence[npt.NDArray[np.intp]]) -> npt.NDArray[np.intp]:
+    """The rows in any of ``parts`` (each sorted), in order."""
+    import numpy as np
+
+    mask = np.zeros(n, dtype=bool)
+    for part in parts:
+        mask[part] = True
+    return np.flatnonzero(mask)
+
+
+def _hit_sets(
+    n: int, hit_rows: npt.NDArray[np.intp], present: npt.NDArray[np.bool_]
+) -> tuple[frozenset[int], ...]:
+    """Per sentence, the indices of the terms it holds: one frozenset per distinct pattern,
+    shared by the sentences with that pattern, and the empty set for the rest."""
+    import numpy as np
+
+    hits = np.full(n, _NO_HITS, dtype=object)
+    if len(hit_rows):
+        if present.shape[1] <= 62:  # each row's pattern as one integer: a fast 1-D unique
+            codes = present.astype(np.int64) @ (1 << np.arange(present.shape[1], dtype=np.int64))
+            _, first, which = np.unique(codes, return_index=True, return_inverse=True)
+            patterns = present[first]
+        else:
+            patterns, which = np.unique(present, axis=0, return_inverse=True)
+        sets = np.empty(len(patterns), dtype=object)
+        sets[:] = [frozenset(np.flatnonzero(pattern).tolist()) for pattern in patterns]
+        hits[hit_rows] = sets[which.reshape(-1)]
+    return tuple(hits.tolist())
 
 
 def _top_k(values: npt.NDArray[np.float64], k: int) -> list[int]:
@@ -142,7 +181,7 @@ def _top_k(values: npt.NDArray[np.float64], k: int) -> list[int]:
 
 
 def _scored_rows(
-    hits: Sequence[frozenset[int]], hit_rows: Sequence[int], window: int, candidates: int
+    n: int, hit_rows: npt.NDArray[np.intp], window: int, candidates: int
 ) -> npt.NDArray[np.intp]:
     """The sentences whose windows can rank, in order: each one holding a term with its
     ``window - 1`` neighbours on either side, and the first ``candidates`` holding none (when
@@ -150,18 +189,13 @@ def _scored_rows(
     nearly all hold a term."""
     import numpy as np
 
-    n = len(hits)
     if n - len(hit_rows) <= candidates + window:
         return np.arange(n)
     keep = np.zeros(n, dtype=bool)
-    reach = window - 1
-    for row in hit_rows:
-        keep[max(0, row - reach) : row + reach + 1] = True
-    empty = 0
-    for row in range(n):
-        if not hits[row]:
-            keep[row] = True
-            empty += 1
-            if empty >= candidates:
-                break
+    for shift in range(-(window - 1), window):
+        keep[np.clip(hit_rows + shift, 0, n - 1)] = True
+    empty = np.ones(n, dtype=bool)
+    empty[hit_rows] = False
+    first = np.flatnonzero(empty)[:candidates]
+    keep[first] = True
     return np.flatnonzero(keep)

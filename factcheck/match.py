@@ -187,8 +187,8 @@ def rank_sentences(
     """Sentences of the best windows first (inside a window, the better sentence first), then
     every other sentence by its own coverage, ties in order (a stable sort by -coverage).
 
-    Only sentences with hits can score anything but 0, so the rest go in order as they are:
-    no sort over the whole list.
+    Only sentences with hits can score anything but 0, so only they are sorted; the rest keep
+    their order.
     """
     import numpy as np
 
@@ -197,15 +197,20 @@ def rank_sentences(
         inside = sorted(range(win.start, win.end), key=lambda i: (-single[i], i))
         for index in inside:
             seen.setdefault(index, None)
-    scores = {row: float(single[row]) for row in hit_rows if single[row] != 0}
-    ordered = sorted(scores, key=lambda row: (-scores[row], row))
+    rows = np.asarray(hit_rows, dtype=np.intp)
+    rows = rows[single[rows] != 0]
+    rows = rows[np.lexsort((rows, -single[rows]))]  # by coverage, high first; ties in order
     rest = np.ones(len(single), dtype=bool)
-    rest[list(scores)] = False
     rest[list(seen)] = False
-    zeros: list[int] = np.flatnonzero(rest).tolist()
-    above = [row for row in ordered if scores[row] > 0 and row not in seen]
-    below = [row for row in ordered if scores[row] < 0 and row not in seen]
-    return (*seen, *above, *zeros, *below)
+    scored = rows[rest[rows]]
+    rest[rows] = False
+    positive = single[scored] > 0
+    return (
+        *seen,
+        *scored[positive].tolist(),
+        *np.flatnonzero(rest).tolist(),
+        *scored[~positive].tolist(),
+    )
 
 
 # --- sentences of a source ---------------------------------------------------------------------

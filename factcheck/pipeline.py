@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shlex
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from factcheck.models import Article, Claim, Report, Source, SourceStatus
-from factcheck.settings import Settings
+from factcheck.models import Article, Claim, ClaimResult, Report, Source, SourceStatus
+from factcheck.settings import MatchSettings, Settings
 from factcheck.version import __version__
 
 
@@ -93,10 +94,35 @@ def build_report(
     claims_path: Path | None = None,
 ) -> Report:
     """Judge every claim against the fetched sources and gather the report."""
-    from factcheck.verdict import assess_claims
+    results = assess_all(claims, sources, settings.match)
+    return _report(article, sources, results, recording or Recording(), claims_path)
 
-    recording = recording or Recording()
-    results = assess_claims(claims, sources, settings.match)
+
+def build_reports(
+    jobs: Sequence[tuple[Article, Sequence[Claim], Sequence[Source]]],
+    settings: Settings,
+    *,
+    recording: Recording | None = None,
+    processes: int | None = None,
+) -> list[Report]:
+    """``build_report`` for several articles at once (``verify A.md B.md dir/``): the claims of
+    all of them are judged together over every core, then each article gets its report."""
+    batches = assess_batches(
+        [(claims, sources) for _, claims, sources in jobs], settings.match, processes=processes
+    )
+    return [
+        _report(article, sources, results, recording or Recording(), None)
+        for (article, _, sources), results in zip(jobs, batches, strict=True)
+    ]
+
+
+def _report(
+    article: Article,
+    sources: Sequence[Source],
+    results: tuple[ClaimResult, ...],
+    recording: Recording,
+    claims_path: Path | None,
+) -> Report:
     missing = any(source.status is SourceStatus.NOT_RECORDED for source in sources)
     return Report(
         article=article,
@@ -108,6 +134,93 @@ def build_report(
         record_command=record_command(article, claims_path, recording) if missing else "",
         warnings=article.warnings,
     )
+
+
+PARALLEL_MIN_CLAIMS = 500  # fewer claims are judged in this process: workers would cost more
+Batch = tuple[Sequence[Claim], Sequence[Source]]  # claims and the sources they are judged on
+_WORK: tuple[Sequence[Batch], MatchSettings] | None = None  # for forked workers
+
+
+def assess_all(
+    claims: Sequence[Claim],
+    sources: Sequence[Source],
+    settings: MatchSettings,
+    *,
+    processes: int | None = None,
+) -> tuple[ClaimResult, ...]:
+    """``verdict.assess_claims`` over every core (see ``assess_batches``)."""
+    return assess_batches([(claims, sources)], settings, processes=processes)[0]
+
+
+def assess_batches(
+    batches: Sequence[Batch], settings: MatchSettings, *, processes: int | None = None
+) -> list[tuple[ClaimResult, ...]]:
+    """Each batch's claims judged against its sources, over every core: the claims are cut into
+    slices that forked workers judge, sharing the sources (and the sentence indexes built here
+    for them) with this process. Claims are judged independently, so the results are those of
+    one process, in the same order."""
+    from factcheck.verdict import assess_claims
+
+    total = sum(len(claims) for claims, _ in batches)
+    workers = min(processes or os.cpu_count() or 1, total // (PARALLEL_MIN_CLAIMS // 2))
+    if workers <= 1 or total < PARALLEL_MIN_CLAIMS or sys.platform != "linux":
+        return [assess_claims(claims, sources, settings) for claims, sources in batches]
+    import multiprocessing
+
+    global _WORK
+    _prepare(batches, settings)
+    _WORK = (batches, settings)
+    step = -(-total // (workers * 4))  # about four slices a worker: they finish together
+    slices = [
+        (number, start, start + step)
+        for number, (claims, _) in enumerate(batches)
+        for start in range(0, len(claims), step)
+    ]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_assess_slice, slices, chunksize=1)
+    finally:
+        _WORK = None
+    results: list[list[ClaimResult]] = [[] for _ in batches]
+    for (number, _, _), part in zip(slices, parts, strict=True):
+        results[number].extend(part)
+    return [tuple(batch) for batch in results]
+
+
+def _assess_slice(where: tuple[int, int, int]) -> tuple[ClaimResult, ...]:
+    from factcheck.verdict import assess_claims
+
+    assert _WORK is not None, "set by assess_batches before the workers fork"
+    batches, settings = _WORK
+    claims, sources = batches[where[0]]
+    return assess_claims(claims[where[1] : where[2]], sources, settings)
+
+
+def _prepare(batches: Sequence[Batch], settings: MatchSettings) -> None:
+    """Do here, once, before the workers fork, what each would otherwise do again: load the
+    models and tables (by judging one claim), split every source into sentences, tokenise them
+    (the token cache is inherited) and index the long ones."""
+    from factcheck.longsource import index_for
+    from factcheck.match import INDEX_MIN_SENTENCES
+    from factcheck.terms import evidence_tokens
+    from factcheck.verdict import assess_claims, source_sentences
+
+    for claims, sources in batches:
+        if claims:
+            assess_claims(claims[:1], sources, settings)
+            break
+    seen: set[str] = set()
+    for _, sources in batches:
+        for source in sources:
+            if not source.ok or not source.text.strip() or source.text in seen:
+                continue
+            seen.add(source.text)
+            texts = [source.text[start:end] for start, end in source_sentences(source)]
+            if len(texts) >= INDEX_MIN_SENTENCES:
+                index_for(texts)
+            else:
+                for text in texts:
+                    evidence_tokens(text)
 
 
 def verify(

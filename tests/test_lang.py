@@ -156,3 +156,54 @@ def test_properties_never_raise(text: str) -> None:
         assert token.strip() == token and token
     for word in lang.gloss_zh(text):
         assert word and not any(ch.isspace() for ch in word)
+
+
+def test_zh_integer_agrees_with_cn2an_on_every_standard_numeral() -> None:
+    """Every standard numeral below 10,000 (and times 万 or 亿, and with 两 for a leading 二)
+    reads as cn2an reads it, as an int, so skipping cn2an's import changes no result."""
+    import cn2an
+
+    checked = 0
+    for value in range(10_000):
+        spelled = lang.zh_numeral(value)
+        forms = [spelled]
+        if value:
+            forms += [spelled + "万", spelled + "亿"]
+        forms += ["两" + form[1:] for form in forms if form.startswith("二")]
+        for form in forms:
+            fast = lang.zh_integer(form)
+            if fast is None:
+                continue
+            expected = cn2an.cn2an(form, "smart")
+            assert type(expected) is int and expected == fast, form
+            checked += 1
+    assert checked > 25_000
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("十五", 15),
+        ("二百零五", 205),
+        ("一千零五十", 1050),
+        ("两千零二十四", 2024),
+        ("三万", 30_000),
+    ],
+)
+def test_zh_integer_reads_standard_forms(text: str, value: int) -> None:
+    """Standard spellings are read without cn2an."""
+    assert lang.zh_integer(text) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["一十五", "一千五", "十十", "一二三", "万", "零万", "两十", "〇", ""]
+)
+def test_zh_integer_leaves_other_forms_to_cn2an(text: str) -> None:
+    """Anything but the one standard spelling is declined (None), so cn2an decides it."""
+    assert lang.zh_integer(text) is None
+
+
+def test_chinese_numerals_gloss_to_digits_as_before() -> None:
+    """Glossing still turns numerals into digits, by either route."""
+    assert lang.gloss_zh("二十") == ["20"]
+    assert lang.gloss_zh("一十五") == ["15"]

@@ -79,3 +79,45 @@ def test_chinese_claim_terms_carry_english_forms() -> None:
     assert "musk" in terms["马斯克"].forms
     assert "altman" in terms["奥特曼"].forms
     assert terms["马斯克"].name
+
+
+def test_split_sentences_results_are_independent_copies() -> None:
+    """Splitting is cached, but each caller gets its own list, offsets applied."""
+    text = "First sentence here. Second one follows."
+    first = split_sentences(text)
+    first.append((99, 99))
+    assert split_sentences(text) == [(0, 20), (21, 40)]
+    assert split_sentences(text, 100) == [(100, 120), (121, 140)]
+
+
+def test_rank_sentences_is_a_stable_sort_by_coverage() -> None:
+    """Window sentences first, then every other sentence by its own coverage, ties in order,
+    as a stable argsort over all sentences would give."""
+    import numpy as np
+
+    from factcheck.match import Window, rank_sentences
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 60))
+        single = np.zeros(n)
+        rows = sorted(set(rng.integers(0, n, size=int(rng.integers(0, n))).tolist()))
+        single[rows] = rng.choice([0.1, 0.25, 0.5], size=len(rows))
+        start = int(rng.integers(0, n))
+        windows = [Window(start, min(n, start + 2), 0.0, 0.0, frozenset())]
+        seen = list(
+            dict.fromkeys(sorted(range(start, min(n, start + 2)), key=lambda i: (-single[i], i)))
+        )
+        rest = [int(i) for i in np.argsort(-single, kind="stable") if int(i) not in seen]
+        assert rank_sentences(windows, single, rows) == (*seen, *rest)
+
+
+def test_term_hits_finds_every_form() -> None:
+    """A sentence's hits are the claim terms any of whose forms it holds; others have none."""
+    from factcheck.match import term_hits
+    from factcheck.terms import claim_terms
+
+    terms = claim_terms("Musk sued OpenAI in court.")
+    hits = term_hits(terms, ["Musk is suing.", "Nothing here.", "The court heard OpenAI."])
+    texts = [{terms[i].text for i in found} for found in hits]
+    assert texts == [{"musk", "sued"}, set(), {"court", "openai"}]

@@ -23,13 +23,13 @@ SAMPLE = {  # set -> rows from the top of the file
     "climate_fever_dev": 250,
     "attributionbench_dev": 400,
 }
-FLOORS = {  # (set, metric) -> lowest acceptable value
-    ("wice_dev", "macro_f1"): 0.55,
-    ("wice_dev", "supported_f1"): 0.56,
-    ("wice_dev", "recall_at_3"): 0.94,
-    ("xnli_zh_en_dev", "macro_f1"): 0.49,
-    ("climate_fever_dev", "macro_f1"): 0.46,
-    ("attributionbench_dev", "macro_f1"): 0.58,
+FLOORS = {  # (set, metric) -> lowest acceptable value (measured minus ~0.02 for float noise)
+    ("wice_dev", "macro_f1"): 0.63,  # measured 0.652
+    ("wice_dev", "supported_f1"): 0.67,  # 0.692
+    ("wice_dev", "recall_at_3"): 0.95,  # 0.957
+    ("xnli_zh_en_dev", "macro_f1"): 0.50,  # 0.514
+    ("climate_fever_dev", "macro_f1"): 0.46,  # 0.472
+    ("attributionbench_dev", "macro_f1"): 0.60,  # 0.613
 }
 
 pytestmark = pytest.mark.skipif(

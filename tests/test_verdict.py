@@ -175,3 +175,15 @@ def test_relative_date_is_noted_in_the_reason() -> None:
     (result,) = assess_claims([claim], [_source()], MatchSettings())
     assert result.verdict is not Verdict.CONTRADICTED
     assert "the source dates this 2024-08-05; the article says 刚刚 (2024-08-08)" in result.reason
+
+
+def test_negation_alone_does_not_contradict_a_partial_match() -> None:
+    """A negated claim whose window lacks part of it is not contradicted by negation alone."""
+    text = (
+        "Microsoft's response was swift. "
+        "Nadella invited Altman and Brockman to lead a new Microsoft AI research lab."
+    )
+    claim = Claim("c1", "Altman has not responded to Brockman's leave.", (0, 10))
+    (result,) = assess_claims([claim], [_source(text)], MatchSettings())
+    assert result.verdict is Verdict.NOT_SUPPORTED
+    assert "the claim negates what the passage states" in result.reason
