@@ -142,6 +142,26 @@ def test_bad_date_is_a_warning() -> None:
     assert any("date" in warning for warning in article.warnings)
 
 
+def test_front_matter_yaml_never_crashes_or_expands() -> None:
+    """An impossible date (PyYAML raises ValueError on 2024-13-45), 5,000-deep nesting and an
+    alias bomb (9**9 items if expanded) each give a warning, fast, and the body is read."""
+    bomb = "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}' if prev else 'x'] * 9)}]\n"
+        for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+    )
+    cases = {
+        "title: Widgets\ndate: 2024-13-45\n": "is not a date",
+        f"title: {'[' * 5000}{']' * 5000}\n": "not valid YAML",
+        f"{bomb}title: *i\nauthor: *i\ndate: *i\n": "date is not a date",
+    }
+    for front, warning in cases.items():
+        article = parse_article(f"---\n{front}---\nBody sentence here.\n", "a.md")
+        assert any(warning in w for w in article.warnings), article.warnings
+        assert [s.text for s in article.sentences] == ["Body sentence here."]
+        assert len(article.title) < 100 and len(article.author) < 100
+    assert parse_article("---\ntitle: W\ndate: 2024-13-45\n---\nB.\n", "a.md").title == "W"
+
+
 def test_unclosed_front_matter() -> None:
     """An opening --- with no closing line: a warning, and the text is still read."""
     article = parse_article("---\ntitle: x\nBody sentence here.\n", "a.md")
