@@ -50,7 +50,7 @@ class Retrieval:
     windows: tuple[Window, ...]  # best first, at most ``candidates``
     ranking: tuple[int, ...]  # sentence indices, best first (from the windows, then the rest)
     sentence_scores: tuple[float, ...]  # per sentence, in input order: its own coverage
-    hit_rows: tuple[int, ...] = ()  # the sentences holding any term, in order
+    hit_rows: tuple[int, ...] | None = None  # the sentences holding any term, in order
 
     @property
     def best(self) -> Window | None:
@@ -58,7 +58,8 @@ class Retrieval:
 
     def coverage_of(self, indices: Sequence[int]) -> float:
         """The weighted share of the claim's terms found in these sentences together."""
-        if isinstance(indices, range) and indices == range(len(self.hits)):
+        whole = isinstance(indices, range) and indices == range(len(self.hits))
+        if whole and self.hit_rows is not None:
             indices = self.hit_rows  # all of them: only those with hits add anything
         found: set[int] = set()
         for index in indices:
@@ -128,7 +129,8 @@ def retrieve(
     hits = term_hits(terms, sentences)
     hit_rows = tuple(row for row, found in enumerate(hits) if found)
     if n == 0 or not terms:
-        return Retrieval(terms, tuple(sentences), tuple(hits), (), tuple(range(n)), (0.0,) * n)
+        empty = (0.0,) * n
+        return Retrieval(terms, tuple(sentences), tuple(hits), (), tuple(range(n)), empty, ())
     matrix = np.zeros((n, len(terms)), dtype=bool)
     for row in hit_rows:
         matrix[row, list(hits[row])] = True
