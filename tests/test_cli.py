@@ -151,6 +151,60 @@ def test_seed_sources_have_the_right_status(
     assert "--record-mode" in (out / "report.md").read_text()
 
 
+# What the complaint (the one source on hand) settles; every other seed claim needs links 1, 2,
+# 3 or 5, which are not recorded, so it must stay unverifiable rather than not_supported.
+SEED_SUPPORTED = {"c34", "c35", "c36", "c37", "c38", "c40"}
+
+
+def test_seed_verdicts_are_pinned(
+    seed_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """The complaint's claims are supported with a quote; every other claim is unverifiable."""
+    out, _ = seed_run
+    report = json.loads((out / "report.json").read_text())
+    verdicts = {claim["id"]: claim["verdict"] for claim in report["claims"]}
+    assert {cid for cid, verdict in verdicts.items() if verdict == "supported"} == SEED_SUPPORTED
+    assert {verdicts[cid] for cid in verdicts.keys() - SEED_SUPPORTED} == {"unverifiable"}
+    by_id = {claim["id"]: claim for claim in report["claims"]}
+    for cid in SEED_SUPPORTED:
+        evidence = by_id[cid]["evidence"]
+        assert evidence and evidence[0]["url"].startswith("https://www.documentcloud.org/")
+        assert "#:~:text=" in evidence[0]["fragment_url"]
+    assert "Microsoft is null and void" in by_id["c40"]["evidence"][0]["quote"]
+    assert "2024-08-05" in by_id["c34"]["reason"] and "2024-08-08" in by_id["c34"]["reason"]
+    assert report["summary"]["supported"] == len(SEED_SUPPORTED)
+
+
+def test_fail_on_contradicted_follows_the_verdicts(
+    seed_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """--fail-on contradicted exits 0 on the seed, which has no contradicted claim, and 1 once
+    a saved report holding one is re-rendered with the same gate."""
+    out, _ = seed_run
+    clean = run_cli(
+        "report",
+        out / "report.json",
+        "--format",
+        "junit",
+        "--out",
+        tmp_path,
+        "--fail-on",
+        "contradicted",
+    )
+    assert clean.returncode == 0, clean.stderr
+    data = json.loads((out / "report.json").read_text())
+    data["claims"][0]["verdict"] = "contradicted"
+    data["summary"]["contradicted"] = 1
+    data["summary"][json.loads((out / "report.json").read_text())["claims"][0]["verdict"]] -= 1
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False))
+    failing = run_cli(
+        "report", edited, "--format", "junit", "--out", tmp_path / "e", "--fail-on", "contradicted"
+    )
+    assert failing.returncode == 1, failing.stderr
+    assert "<failure" in (tmp_path / "e" / "junit.xml").read_text()
+
+
 def test_fail_on_unverifiable_exits_one(tmp_path: Path) -> None:
     """--fail-on unverifiable exits 1 on the seed, whose unrecorded links leave claims open."""
     result = run_cli(
