@@ -102,6 +102,11 @@ async def _fetch_all(
 async def fetch_one(fetcher: Fetcher, url: str, reference_date: dt.date | None) -> Source:
     """One link through its site route (or a plain GET), then the Wayback Machine if the page
     could not be read."""
+    # A link that does not parse or that the guard refuses never reaches the site routes
+    # (they parse it too) nor the Wayback Machine: one bad link must not abort the run.
+    refused = fetcher.refuse(url)
+    if refused is not None:
+        return sites.failed_source(url, refused, "direct")
     post = sites.x_post_ref(url)
     if post is not None:
         return await sites.fetch_x_post(fetcher, url, post)

@@ -42,6 +42,13 @@ _SECRET_PARAM = re.compile(
     re.IGNORECASE,
 )
 REDACTED = "REDACTED"
+# The same, found by pattern in a URL that does not parse.
+_SECRET_PAIR = re.compile(rf"(?<=[?&;])({_SECRET_PARAM.pattern})=[^&;#]*", re.IGNORECASE)
+_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/?#@]*@", re.IGNORECASE)
+# Response headers that hold a URL the client may follow: scrubbed like request URLs.
+_URL_HEADERS = frozenset({"location", "content-location"})
+# What to do about a cassette that cannot be used, ending each CassetteError about its content.
+_REDO = "re-record it with --record-mode all or restore it from version control"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +110,11 @@ def miss_reason(exc: BaseException, url: str) -> str | None:
 def scrub_url(url: str) -> str:
     """The URL with credential values in its query (api_key=..., token=...) and any
     user:password@ replaced, so a cassette or a report never holds them."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket: redact by pattern, it is never requested
+        url = _USERINFO.sub(r"\1", url)
+        return _SECRET_PAIR.sub(lambda m: f"{m.group(1)}={REDACTED}", url)
     netloc = parts.netloc.rsplit("@", 1)[-1]
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     if not any(_SECRET_PARAM.fullmatch(name) for name, _ in pairs) and netloc == parts.netloc:
@@ -127,12 +138,21 @@ def _scrub_request(request: Any) -> Any:
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """vcrpy ``before_record_response``: drop Set-Cookie (vcrpy filters request headers only)."""
+    """vcrpy ``before_record_response``: drop Set-Cookie (vcrpy filters request headers only)
+    and scrub credentials from a redirect's Location, as request URLs are scrubbed."""
     headers = response.get("headers") or {}
-    if not any(name.lower() == "set-cookie" for name in headers):
+    cleaned: dict[str, Any] = {}
+    for name, value in headers.items():
+        lower = name.lower()
+        if lower == "set-cookie":
+            continue
+        if lower in _URL_HEADERS:
+            value = [scrub_url(v) for v in value] if isinstance(value, list) else scrub_url(value)
+        cleaned[name] = value
+    if cleaned == headers:
         return response
     response = dict(response)
-    response["headers"] = {k: v for k, v in headers.items() if k.lower() != "set-cookie"}
+    response["headers"] = cleaned
     return response
 
 
@@ -172,11 +192,11 @@ def check_cassette(path: Path) -> int:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise CassetteError(f"cassette {path} is not UTF-8 text ({exc.reason})") from exc
+        raise CassetteError(f"cassette {path} is not UTF-8 text ({exc.reason}); {_REDO}") from exc
     except yaml.constructor.ConstructorError as exc:
         raise CassetteError(
             f"cassette {path} holds a YAML tag that safe loading refuses ({exc.problem}); "
-            "a cassette is plain data"
+            f"a cassette is plain data: {_REDO}"
         ) from exc
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
@@ -185,12 +205,20 @@ def check_cassette(path: Path) -> int:
             f"cassette {path} is not valid YAML{at}; it may be truncated: "
             "restore it, or re-record it with --record-mode all"
         ) from exc
+    except RecursionError as exc:
+        raise CassetteError(f"cassette {path} is nested too deeply to read; {_REDO}") from exc
+    except ValueError as exc:
+        # PyYAML's own constructors raise ValueError for scalars such as the date 2024-13-45.
+        raise CassetteError(
+            f"cassette {path} holds a value YAML cannot read ({_one_line(exc)}); {_REDO}"
+        ) from exc
     except OSError as exc:
         raise CassetteError(f"cassette {path} cannot be read: {exc.strerror}") from exc
     interactions = data.get("interactions") if isinstance(data, dict) else None
     if not isinstance(interactions, list):
         raise CassetteError(
-            f"cassette {path} has no 'interactions' list: it is not a vcrpy cassette"
+            f"cassette {path} has no 'interactions' list: it is not a vcrpy cassette; "
+            f"check the path, or {_REDO}"
         )
     for number, item in enumerate(interactions, start=1):
         request = item.get("request") if isinstance(item, dict) else None
@@ -204,9 +232,15 @@ def check_cassette(path: Path) -> int:
         ):
             raise CassetteError(
                 f"cassette {path}: interaction {number} lacks its request uri, response "
-                "status or body; the file may be truncated or edited by hand"
+                f"status or body; the file may be truncated or edited by hand: {_REDO}"
             )
     return len(interactions)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line, cut to a readable length."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _vcr() -> Any:
@@ -253,8 +287,11 @@ def cassette(path: Path | None, record_mode: str, offline: bool) -> Iterator[Act
     context = _vcr().use_cassette(str(path), record_mode=record_mode)
     try:
         context.__enter__()
-    except (ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
-        raise CassetteError(f"cassette {path} cannot be loaded: {exc}") from exc
+    except (ValueError, KeyError, TypeError, RecursionError, yaml.YAMLError) as exc:
+        raise CassetteError(
+            f"cassette {path} cannot be loaded ({_one_line(exc)}); delete it and record again, "
+            "or restore it from version control"
+        ) from exc
     token = _ACTIVE.set(info)
     try:
         yield info

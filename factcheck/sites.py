@@ -142,8 +142,12 @@ class PostRef:
 
 def x_post_ref(url: str) -> PostRef | None:
     """The post a link names, if it is an X/Twitter status URL."""
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower() not in _X_HOSTS:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # a malformed URL names no post
+        return None
+    if host not in _X_HOSTS:
         return None
     match = _X_PATH.match(parts.path)
     if not match:
@@ -263,8 +267,11 @@ class DocRef:
 
 def documentcloud_ref(url: str) -> DocRef | None:
     """The document a link names, if it is a DocumentCloud document URL."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # a malformed URL names no document
+        return None
     if host != "documentcloud.org" and not host.endswith(".documentcloud.org"):
         return None
     match = _DC_PATH.match(parts.path)

@@ -12,7 +12,7 @@ Everything heavy (the frequency table, the stemmer, the Chinese lexicon) loads o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -143,7 +143,25 @@ def evidence_tokens(text: str) -> frozenset[str]:
         toks = tokenize(text)
         return frozenset(stem(tok) if _LATIN.match(tok) else tok for tok in toks)
     # Each word stemmed once (first occurrences, in order: the set is built in the same order).
-    return frozenset([stem(word) for word in dict.fromkeys(words(text)) if word not in STOPWORDS])
+    unique = [word for word in dict.fromkeys(words(text)) if word not in STOPWORDS]
+    return frozenset([stem(word) for word in unique] + _variant_forms(text, unique))
+
+
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
+
+
+def _variant_forms(text: str, unique: Sequence[str]) -> list[str]:
+    """Extra forms a passage offers: hyphenated words joined ("non-profit" finds the gloss
+    "nonprofit") and comparatives of -e adjectives at their base ("safer" finds "safe"), which
+    Snowball leaves apart."""
+    forms = [stem(m.group().replace("-", "")) for m in _HYPHENATED.finditer(text.lower())]
+    zipf = _zipf_table()
+    for word in unique:
+        if len(word) > 4 and word.endswith(("er", "est")):
+            base = word[:-1] if word.endswith("er") else word[:-2]
+            if base.endswith("e") and base in zipf:
+                forms.append(stem(base))
+    return forms
 
 
 def evidence_sequence(text: str) -> list[str]:

@@ -100,7 +100,7 @@ class Response:
     def provenance(self) -> dict[str, Any]:
         """The Source fields that say where the body came from."""
         return {
-            "final_url": self.final_url,
+            "final_url": recording.scrub_url(self.final_url),
             "http_status": self.status_code,
             "content_type": self.content_type,
             "bytes": len(self.body),
@@ -124,7 +124,7 @@ class Failure:
 
     def provenance(self) -> dict[str, Any]:
         return {
-            "final_url": self.final_url or self.url,
+            "final_url": recording.scrub_url(self.final_url or self.url),
             "http_status": self.http_status,
             "content_type": self.content_type,
             "fetched_at": self.fetched_at,
@@ -223,10 +223,12 @@ class Fetcher:
         hops: list[str] = []
         current = url
         for hop in range(self.settings.max_redirects + 1):
-            refusal = self.policy.check_url(current)
-            if refusal:
-                where = f"redirect {hop} (to {current}) refused: " if hop else ""
-                return Failure(SourceStatus.FORBIDDEN_ADDRESS, where + refusal, url, current)
+            refused = self.refuse(current)
+            if refused is not None:
+                if hop:
+                    where = f"redirect {hop} (to {recording.scrub_url(current)}) refused: "
+                    refused = replace(refused, reason=where + refused.reason)
+                return replace(refused, url=url, final_url=current)
             result = await self._get_with_retries(current)
             if isinstance(result, Failure):
                 if hop:
@@ -242,7 +244,9 @@ class Fetcher:
                 target = urljoin(current, location.strip())
                 chain = [*hops, current]
                 if target in chain:
-                    loop = " -> ".join([*chain[chain.index(target) :], target])
+                    loop = " -> ".join(
+                        recording.scrub_url(u) for u in [*chain[chain.index(target) :], target]
+                    )
                     return Failure(
                         SourceStatus.HTTP_ERROR,
                         f"redirect loop: {loop}",
@@ -256,10 +260,23 @@ class Fetcher:
             return replace(result, url=url, hops=tuple(hops))
         return Failure(
             SourceStatus.HTTP_ERROR,
-            f"more than {self.settings.max_redirects} redirects (gave up at {current})",
+            f"more than {self.settings.max_redirects} redirects "
+            f"(gave up at {recording.scrub_url(current)})",
             url,
             current,
         )
+
+    def refuse(self, url: str) -> Failure | None:
+        """Why ``url`` is not requested at all (it does not parse, or the guard refuses its
+        scheme or address), or None when it may be."""
+        problem = url_problem(url)
+        if problem is not None:
+            reason = f"not a valid URL: {recording.scrub_url(url)} ({problem})"
+            return Failure(SourceStatus.HTTP_ERROR, reason, url)
+        refusal = self.policy.check_url(url)
+        if refusal:
+            return Failure(SourceStatus.FORBIDDEN_ADDRESS, refusal, url)
+        return None
 
     async def _get_with_retries(self, url: str) -> Response | Failure:
         """One hop, retried for transport errors, 408, 429 and 503 with backoff and jitter."""
@@ -317,8 +334,9 @@ class Fetcher:
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
             reason = f"the connection broke: {exc or type(exc).__name__}"
             return Failure(SourceStatus.NETWORK_ERROR, reason, url, retryable=True), None
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            return Failure(SourceStatus.NETWORK_ERROR, f"not a usable URL: {exc}", url), None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:
+            # url_problem catches these first; a bad IDNA label raises UnicodeError (IDNAError).
+            return Failure(SourceStatus.HTTP_ERROR, f"not a valid URL: {exc}", url), None
         except httpx.HTTPError as exc:
             reason = f"{type(exc).__name__}: {exc}"
             return Failure(SourceStatus.NETWORK_ERROR, reason, url, retryable=True), None
@@ -408,6 +426,17 @@ class Fetcher:
             reason = f"the body could not be decompressed ({encoding}): {exc}"
             return Failure(SourceStatus.NETWORK_ERROR, reason, url, url, status, content_type)
         return b"".join(parts)
+
+
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` impossible to request (an unclosed IPv6 bracket, a port out of
+    range, a malformed IDNA label such as "xn--"), or None when it parses."""
+    try:
+        urlsplit(url).port  # noqa: B018 -- reading it validates the port
+        httpx.URL(url).host  # noqa: B018 -- reading it decodes (and checks) IDNA labels
+    except (httpx.InvalidURL, ValueError) as exc:  # IDNAError is a ValueError too
+        return " ".join(str(exc).split()) or type(exc).__name__
+    return None
 
 
 def _caused_by(exc: BaseException, types: tuple[type[BaseException], ...]) -> bool:

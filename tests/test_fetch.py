@@ -507,3 +507,60 @@ def test_an_article_citing_good_and_misbehaving_pages(
         assert by_source[f"{u}{path}"] in backed, path
     for path in ("/nyt", "/missing"):
         assert by_source[f"{u}{path}"] is Verdict.UNVERIFIABLE, path
+
+
+# ---------------------------------------------------------------- malformed URLs, credentials
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "http://xn--/", "http://example.com:99999/x", "http://[::1]x/"]
+)
+def test_a_malformed_url_is_an_http_error_source(
+    local_server: LocalServer, fetch_settings: FetchSettings, url: str
+) -> None:
+    """A URL that cannot be parsed is an http_error source saying "not a valid URL", and the
+    other links of the run are still fetched."""
+    links = [("S1", url), ("S2", f"{local_server.url}/article")]
+    bad, other = fetch_sources(links, fetch_settings)
+    assert bad.status is SourceStatus.HTTP_ERROR
+    assert bad.reason.startswith("not a valid URL")
+    assert other.id == "S2" and other.status is SourceStatus.OK
+
+
+def test_a_redirect_to_a_malformed_url_is_an_http_error(
+    local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """A Location that does not parse ends the fetch as http_error, not an exception."""
+    local_server.route(
+        "/to-bad", Reply(302, [("Location", "http://xn--/"), ("Content-Length", "0")])
+    )
+    source = fetch_one(local_server, fetch_settings, "/to-bad")
+    assert source.status is SourceStatus.HTTP_ERROR
+    assert "not a valid URL" in source.reason
+
+
+def test_final_url_never_carries_credentials(
+    local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """Credentials in a redirect's Location (session=, token=) and user:password@ do not reach
+    the Source's final_url."""
+    local_server.route(
+        "/login",
+        Reply(302, [("Location", "/landing?session=SESSION-1&token=TOKEN-2&q=widgets")]),
+    )
+    local_server.route("/landing", Reply(200, [("Content-Type", "text/html")], article_html()))
+    host = local_server.url.removeprefix("http://")
+    [source] = fetch_sources([("S1", f"http://alice:PASS-3@{host}/login")], fetch_settings)
+    assert source.status is SourceStatus.OK, source.reason
+    assert source.final_url.endswith("/landing?session=REDACTED&token=REDACTED&q=widgets")
+    assert "PASS-3" not in source.final_url
+
+
+def test_a_failed_fetch_reports_no_credentials_in_final_url(
+    local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """A failure's final_url (the link itself when nothing answered) is scrubbed too."""
+    local_server.route("/gone", Reply(404, [("Content-Type", "text/html")], b"gone"))
+    source = fetch_one(local_server, fetch_settings, "/gone?api_key=KEY-4")
+    assert source.status is SourceStatus.NOT_FOUND
+    assert "KEY-4" not in source.final_url and "api_key=REDACTED" in source.final_url

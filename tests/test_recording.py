@@ -250,3 +250,72 @@ def test_replay_needs_no_allowance_for_private_hosts(no_sockets: None) -> None:
     with cassette(SEED_CASSETTE, "none", offline=True):
         [source] = fetch_sources([SEED_LINKS[3]], settings)
     assert source.ok
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("interactions:\n- recorded_at: 2024-13-45\n", "holds a value YAML cannot read"),
+        ("x: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+    ],
+    ids=["impossible date", "nested 5000 deep"],
+)
+def test_yaml_value_and_depth_errors_are_cassette_errors(
+    tmp_path: Path, content: str, words: str
+) -> None:
+    """PyYAML's ValueError and RecursionError become a one-line CassetteError saying what to do."""
+    path = tmp_path / "odd.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CassetteError, match=words) as caught, cassette(path, "none", True):
+        pass
+    message = str(caught.value)
+    assert "\n" not in message and "re-record it with --record-mode all" in message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe\x00garbage",
+        b"- just\n- a list\n",
+        b"interactions:\n- request: {method: GET}\n",
+        b"!!python/object/apply:os.system ['echo hacked']\n",
+    ],
+    ids=["not utf-8", "not vcrpy", "interaction lacks parts", "python tag"],
+)
+def test_cassette_errors_say_what_to_do(tmp_path: Path, content: bytes) -> None:
+    """Every complaint about a cassette's content ends with how to fix it."""
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    with pytest.raises(CassetteError) as caught, cassette(path, "none", offline=True):
+        pass
+    assert "re-record it with --record-mode all or restore it" in str(caught.value)
+
+
+def test_a_redirect_location_is_scrubbed_and_still_replays(
+    tmp_path: Path, local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """A credential in a redirect's Location never reaches the cassette, and the scrubbed
+    recording replays offline to the same page."""
+    local_server.route(
+        "/login",
+        Reply(302, [("Location", "/landing?session=SESSION-9&q=widgets")]),
+    )
+    local_server.route("/landing", Reply(200, [("Content-Type", "text/html")], article_html()))
+    path = tmp_path / "redirect.yaml"
+    links = [("S1", f"{local_server.url}/login")]
+    with cassette(path, "once", offline=False):
+        [live] = fetch_sources(links, fetch_settings)
+    text = path.read_text(encoding="utf-8")
+    assert live.status is SourceStatus.OK, live.reason
+    assert "SESSION-9" not in text and "session=REDACTED" in text
+    with cassette(path, "none", offline=True):
+        [replayed] = fetch_sources(links, fetch_settings)
+    assert replayed.status is SourceStatus.OK and replayed.text == live.text
+    assert "SESSION-9" not in replayed.final_url
+
+
+def test_scrub_url_handles_relative_and_unparseable_urls() -> None:
+    """A relative Location and a URL urlsplit refuses are scrubbed without raising."""
+    assert scrub_url("/page?session=abc&q=1") == "/page?session=REDACTED&q=1"
+    assert scrub_url("http://u:p@[::1/x?token=abc&q=1") == "http://[::1/x?token=REDACTED&q=1"
+    assert scrub_url("http://[::1") == "http://[::1"
