@@ -117,14 +117,8 @@ class Bad:
     name: str
     make: Callable[[Path], list[str | Path]]
     words: tuple[str, ...]
-    says_what_to_fix: bool = True  # False: a known gap, xfailed in test_error_says_what_to_fix
-    bug: str = ""  # a known bug in another helper's module: the case is xfailed with this reason
 
 
-RECORDING_GAP = (
-    "recording.check_cassette (fetch helper): says what is wrong with the cassette but not what "
-    "to do (e.g. 're-record it with --record-mode all')"
-)
 ALIAS_BOMB = "".join(
     f"  {name}: &{name} [{', '.join([f'*{prev}' if prev else 'x'] * 9)}]\n"
     for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
@@ -299,14 +293,9 @@ def _report_files(directory: Path) -> list[Path]:
     ]
 
 
-def _cases(check_hint: bool = False) -> list[Any]:
-    """The unusable cases as parameters, known gaps in other helpers' modules xfailed."""
-    params = []
-    for case in UNUSABLE:
-        reason = case.bug or (RECORDING_GAP if check_hint and not case.says_what_to_fix else "")
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        params.append(pytest.param(case, marks=marks, id=case.name))
-    return params
+def _cases() -> list[Any]:
+    """The unusable cases as parameters, named."""
+    return [pytest.param(case, id=case.name) for case in UNUSABLE]
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -321,7 +310,7 @@ def test_unusable_input_is_one_line_and_exit_2(unusable_runs: dict[str, Ran], ca
     assert not (ran.directory / "PWNED").exists()  # the cassette's python tag ran nothing
 
 
-@pytest.mark.parametrize("case", _cases(check_hint=True))
+@pytest.mark.parametrize("case", _cases())
 def test_error_says_what_to_fix(unusable_runs: dict[str, Ran], case: Bad) -> None:
     """Every error line tells the user what to do about it, not only what went wrong."""
     stderr = unusable_runs[case.name].result.stderr
@@ -907,10 +896,7 @@ def credentialed_recording(tmp_path: Path) -> Iterator[tuple[Path, str, str, Loc
         yield path, path.read_text(encoding="utf-8"), url, server
 
 
-SCRUBBED_HERE = {name: value for name, value in SECRETS.items() if name != "redirect session"}
-
-
-@pytest.mark.parametrize("name", SCRUBBED_HERE)
+@pytest.mark.parametrize("name", SECRETS)
 def test_recorded_cassette_holds_no_credentials(
     credentialed_recording: tuple[Path, str, str, LocalServer], name: str
 ) -> None:
