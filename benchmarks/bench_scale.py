@@ -132,7 +132,7 @@ def main() -> int:
                     estimate = previous[1] * claims / previous[0]
                     if estimate > args.budget:
                         print(
-                            f"| {layout} | {claims} | {sentences} | skipped: estimated "
+                            f"| {layout} | {claims} | {sentences} asked | skipped: estimated "
                             f"{estimate:.0f} s > budget {args.budget:.0f} s | | | | | |",
                             flush=True,
                         )
