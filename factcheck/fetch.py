@@ -83,8 +83,9 @@ async def _fetch_all(
     # Parsing pages is CPU work: two worker threads do it, so the event loop, which only needs
     # the GIL now and then, keeps the transfers moving (a pool per core would starve it).
     loop.set_default_executor(ThreadPoolExecutor(max_workers=2, thread_name_prefix="extract"))
-    # Load the extractors (seconds of imports) in a worker while the requests go out.
-    warm = loop.run_in_executor(None, importlib.import_module, "factcheck.extract")
+    # Load the extractors here, before any worker thread exists: importing them in a thread while
+    # the loop imports httpx/vcrpy internals raced into half-initialised modules (urllib3).
+    importlib.import_module("factcheck.extract")
     async with open_fetcher(settings, transport) as fetcher:
 
         async def one(url: str) -> None:
@@ -95,7 +96,6 @@ async def _fetch_all(
                     on_progress(replace(source, id=source_id))
 
         await asyncio.gather(*(one(url) for url in ids_by_url))
-    await warm
     return [replace(done[url], id=source_id) for source_id, url in requests]
 
 
