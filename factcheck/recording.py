@@ -168,12 +168,18 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _SafeDumper.add_representer(str, _represent_str)
 
 
+def safe_load(text: str) -> Any:
+    """yaml.safe_load, through libyaml when it is there (a cassette of a long page is megabytes of
+    YAML: the pure-Python parser takes most of a second)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 class SafeYamlSerializer:
     """vcrpy serializer over ``yaml.safe_load``/``yaml.safe_dump``: a cassette cannot run code."""
 
     @staticmethod
     def deserialize(cassette_string: str) -> Any:
-        return yaml.safe_load(cassette_string)
+        return safe_load(cassette_string)
 
     @staticmethod
     def serialize(cassette_dict: dict[str, Any]) -> str:
@@ -190,7 +196,7 @@ def check_cassette(path: Path) -> int:
     """The number of interactions in a readable cassette; CassetteError saying what is wrong
     otherwise (bad encoding, bad YAML, a truncated or foreign structure)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise CassetteError(f"cassette {path} is not UTF-8 text ({exc.reason}); {_REDO}") from exc
     except yaml.constructor.ConstructorError as exc:

@@ -82,6 +82,12 @@ def rank_evidence(
     Passages are cut into sentences first (``split``): a claim is backed by a sentence or a few
     neighbouring ones, and coverage over a whole long passage would say little.
     """
+    if not split:
+        # Each passage is one sentence already: no copying, no mapping back (verify passes a
+        # source's sentences, up to 100,000 of them, for every claim).
+        judged = compute(claim, evidence, window=window, candidates=candidates)
+        retrieval = judged.retrieval
+        return Ranked(judged, retrieval.ranking, retrieval.sentence_scores)
     pieces: list[str] = []
     owner: list[int] = []
     for index, passage in enumerate(evidence):

@@ -256,7 +256,8 @@ def test_replay_needs_no_allowance_for_private_hosts(no_sockets: None) -> None:
     ("content", "words"),
     [
         ("interactions:\n- recorded_at: 2024-13-45\n", "holds a value YAML cannot read"),
-        ("x: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        # libyaml reads the nesting (then it is no cassette); the Python parser overflows.
+        ("x: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply|no 'interactions' list"),
     ],
     ids=["impossible date", "nested 5000 deep"],
 )
