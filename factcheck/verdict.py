@@ -237,8 +237,12 @@ def _published_anchor(source: Source) -> Anchor | None:
         day = dt.date.fromisoformat(source.published[:10])
     except ValueError:
         head = find_anchors(source.text[:DOCUMENT_HEAD_CHARS])
-        days = [a.date_from for a in head if a.kind is AnchorKind.DATE and a.date_from == a.date_to]
-        if not days or days[0] is None:
+        days = [
+            a.date_from
+            for a in head
+            if a.kind is AnchorKind.DATE and a.date_from is not None and a.date_from == a.date_to
+        ]
+        if not days:
             return None
         day = days[0]
     iso = day.isoformat()
@@ -256,7 +260,9 @@ def _apply_anchor_rules(label: Verdict, check: AnchorCheck) -> Verdict:
 def key_anchors_missing(check: AnchorCheck, evidence_text: str) -> tuple[Anchor, ...]:
     """The missing anchors a supporting passage must hold: numbers, names, explicit dates, and
     quotes in the evidence's own script (a Chinese quote cannot appear in an English page)."""
-    evidence_han = any("\u4e00" <= char <= "\u9fff" for char in evidence_text)
+    from factcheck.terms import has_cjk
+
+    evidence_han = has_cjk(evidence_text)
     key = []
     for anchor in check.missing:
         if anchor.kind is AnchorKind.DATE:
@@ -264,8 +270,7 @@ def key_anchors_missing(check: AnchorCheck, evidence_text: str) -> tuple[Anchor,
             if any(char.isdigit() for char in anchor.text) or "月" in anchor.text:
                 key.append(anchor)
         elif anchor.kind is AnchorKind.QUOTE:
-            quote_han = any("\u4e00" <= char <= "\u9fff" for char in anchor.text)
-            if quote_han == evidence_han:
+            if has_cjk(anchor.text) == evidence_han:
                 key.append(anchor)
         elif anchor.kind is AnchorKind.NUMBER and not anchor.unit:
             if anchor.value is None or abs(anchor.value) > SMALL_COUNT:
