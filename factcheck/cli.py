@@ -520,10 +520,41 @@ def _echo_error(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
 
 
+INTERRUPT_GRACE = 5.0  # seconds an interrupted run may take to unwind before it is ended
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    """Ctrl-C: unwind as usual (temporary files removed, nothing half-written), and if anything
+    holds the unwinding up past INTERRUPT_GRACE, end the process anyway: Ctrl-C always stops."""
+    import threading
+
+    def hard_exit() -> None:
+        click.echo("Interrupted: no report was written for the run in progress.", err=True)
+        os._exit(EXIT_INTERRUPTED)
+
+    timer = threading.Timer(INTERRUPT_GRACE, hard_exit)
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of raising (the console script's entry point)."""
+    import signal
+    import threading
+
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("FACTCHECK_DEBUG") == "1"
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_interrupt) if in_main_thread else None
+    try:
+        return _run(args, debug)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run(args: list[str], debug: bool) -> int:
     try:
         cli.main(args=args, prog_name="factcheck", standalone_mode=False)
     except click.exceptions.Abort:
