@@ -79,7 +79,7 @@ def extract(article: Path, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text)
+        write_atomic(output, text, hint="choose a writable path for -o")
         click.echo(f"{len(claims)} claims from {article} written to {output}", err=True)
 
 
@@ -299,7 +299,9 @@ def judge(input_file: IO[bytes], output: Path | None) -> None:
         return
     from factcheck.fileio import write_atomic
 
-    write_atomic(output, "".join(f"{line}\n" for line in lines))
+    write_atomic(
+        output, "".join(f"{line}\n" for line in lines), hint="choose a writable path for -o"
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------

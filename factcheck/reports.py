@@ -9,13 +9,12 @@ directory and renamed over the old one (``os.replace``), so a reader never sees 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from factcheck.errors import OutputError, UsageError
+from factcheck.fileio import replace_staged, stage, why, write_atomic
 from factcheck.models import Report, Verdict
 from factcheck.report_claimreview import render_claimreview
 from factcheck.report_common import VERDICT_WORDS, ReportOptions
@@ -83,9 +82,9 @@ def write_reports(
     try:
         for (_, text), path in zip(rendered, paths, strict=True):
             # surrogates (from a hand-edited report.json) cannot be UTF-8: replace, never crash
-            staged.append(_stage(path, text.encode("utf-8", errors="replace")))
+            staged.append(stage(path, text.encode("utf-8", errors="replace")))
         for tmp, path in zip(staged, paths, strict=True):
-            _replace(tmp, path)
+            replace_staged(tmp, path)
     finally:
         for tmp in staged:
             with contextlib.suppress(OSError):
@@ -114,7 +113,7 @@ def write_index(reports: Sequence[tuple[Path, Report]], out_dir: Path) -> Path:
         )
     _make_dir(out_dir)
     path = out_dir / "index.md"
-    _write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8", errors="replace"))
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8", errors="replace"))
     return path
 
 
@@ -137,59 +136,6 @@ def _make_dir(out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
-            f"cannot create the report directory {out_dir}: {_why(exc)}; "
+            f"cannot create the report directory {out_dir}: {why(exc)}; "
             "choose a writable directory with --out"
         ) from exc
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a temporary file beside ``path``, flush it to disk, then rename it into place."""
-    tmp = _stage(path, data)
-    try:
-        _replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, flushed to disk; OutputError if not."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # 0o666 less the umask, like any new file: reports are meant to be read and published.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write {path}: {_why(exc)}; choose a writable directory with --out"
-        ) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException as exc:  # Ctrl-C included: no temporary file is left behind
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(exc, OSError):
-            raise OutputError(
-                f"cannot write {path}: {_why(exc)}; choose a writable directory with --out"
-            ) from exc
-        raise
-    return tmp
-
-
-def _replace(tmp: Path, path: Path) -> None:
-    try:
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write {path}: {_why(exc)}; choose a writable directory with --out"
-        ) from exc
-
-
-def _why(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied" if exc.errno != errno.EROFS else "read-only file system"
-    return exc.strerror or str(exc)
