@@ -4,8 +4,8 @@
    replaying the seed cassette: every distinct link is fetched once for all of them, one report
    directory per article plus an index. Median wall time of ``--runs`` runs, CPU, peak memory.
 2. Matching alone on the same K articles, in one process: each article's claims judged one
-   article after another (``pipeline.build_report`` in a loop, as ``verify`` does now) against
-   all articles' claims judged together over every core (``pipeline.build_reports``).
+   article after another (``pipeline.build_report`` in a loop) against all articles' claims
+   judged together over every core (``pipeline.build_reports``, as ``verify`` does).
 
     .venv/bin/python benchmarks/bench_batch.py [--copies 1,8,32] [--runs 3]
 """

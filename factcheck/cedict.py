@@ -19,11 +19,12 @@ import os
 import re
 import sqlite3
 import tempfile
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["Cedict", "default_cache_dir", "load", "parse"]
+from factcheck.cache import prune
+
+__all__ = ["Cedict", "load", "parse"]
 
 _PAREN_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）")
 _SKIP_SENSE_RE = re.compile(
@@ -34,7 +35,6 @@ _SKIP_SENSE_RE = re.compile(
 )
 _CROSS_REF_RE = re.compile(r"\S*\|\S*")  # stray cross-references such as 个|個
 _FRAGMENT_RE = re.compile(r"\S*(?:\.\.\.|…)\S*")  # "to be ...ed": fragments, not words
-DAY = 86_400.0  # seconds a cache for another key is kept (another checkout may use it)
 _SEP = "\n"  # between the senses of one headword in the cache (a sense holds no newline)
 
 
@@ -140,15 +140,6 @@ def clean_sense(raw: str) -> str:
     return " ".join(sense.split())
 
 
-def default_cache_dir() -> Path:
-    """``$FACTCHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/factcheck``, else ``~/.cache/factcheck``."""
-    explicit = os.environ.get("FACTCHECK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "factcheck"
-
-
 def load(source: Path, cache_dir: Path | None) -> Cedict:
     """The dictionary in ``source`` (gzipped CC-CEDICT), from the cache in ``cache_dir`` when it
     holds a sound copy, else parsed and (where possible) cached for the next process."""
@@ -223,8 +214,4 @@ def _write_cache(
         os.replace(temp, cache_dir / f"cedict-{key}-{digest}.sqlite")
     finally:
         temp.unlink(missing_ok=True)
-    now = time.time()
-    for stale in cache_dir.glob("cedict-*.sqlite"):
-        # Another checkout or venv may still use a recent one.
-        if not stale.name.startswith(f"cedict-{key}-") and now - stale.stat().st_mtime > DAY:
-            stale.unlink(missing_ok=True)
+    prune(cache_dir, "cedict-*.sqlite", f"cedict-{key}-")

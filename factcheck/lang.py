@@ -223,8 +223,9 @@ def _lexicon() -> dict[str, tuple[str, ...]]:
 def _cedict() -> Cedict:
     """CC-CEDICT, from the user's cache when a sound copy is there (see ``factcheck.cedict``)."""
     from factcheck import cedict
+    from factcheck.cache import cache_dir
 
-    return cedict.load(_cedict_path(), cedict.default_cache_dir())
+    return cedict.load(_cedict_path(), cache_dir())
 
 
 @functools.cache

@@ -103,15 +103,17 @@ def build_reports(
     settings: Settings,
     *,
     recording: Recording | None = None,
+    claims_path: Path | None = None,
     processes: int | None = None,
 ) -> list[Report]:
     """``build_report`` for several articles at once (``verify A.md B.md dir/``): the claims of
-    all of them are judged together over every core, then each article gets its report."""
+    all of them are judged together over every core, then each article gets its report.
+    ``claims_path`` names the claim set file when one was given (one article)."""
     batches = assess_batches(
         [(claims, sources) for _, claims, sources in jobs], settings.match, processes=processes
     )
     return [
-        _report(article, sources, results, recording or Recording(), None)
+        _report(article, sources, results, recording or Recording(), claims_path)
         for (article, _, sources), results in zip(jobs, batches, strict=True)
     ]
 

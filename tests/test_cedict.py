@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from factcheck import cedict, lang
+from factcheck.cache import cache_dir
 
 # A few lines in CC-CEDICT's format, written for these tests (not taken from the dictionary).
 LINES = [
@@ -110,13 +111,13 @@ def test_cache_key_follows_the_dictionary_file(source: Path, tmp_path: Path) -> 
     assert cedict.load(source, cache).get("猫") == ("cat",)
 
 
-def test_default_cache_dir_honours_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_dir_honours_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """FACTCHECK_CACHE_DIR wins, then XDG_CACHE_HOME/factcheck."""
     monkeypatch.setenv("FACTCHECK_CACHE_DIR", "/tmp/fc-cache")
-    assert cedict.default_cache_dir() == Path("/tmp/fc-cache")
+    assert cache_dir() == Path("/tmp/fc-cache")
     monkeypatch.delenv("FACTCHECK_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/tmp/xdg")
-    assert cedict.default_cache_dir() == Path("/tmp/xdg/factcheck")
+    assert cache_dir() == Path("/tmp/xdg/factcheck")
 
 
 def test_shipped_dictionary_through_the_cache_matches_a_fresh_parse(tmp_path: Path) -> None:

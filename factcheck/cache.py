@@ -1,0 +1,35 @@
+"""The user's cache directory: files derived from installed data, rebuilt whenever in doubt.
+
+Some shipped data is slow to read in its shipped form (CC-CEDICT takes seconds to parse, the
+sentence model's compressed weights most of a second to inflate), so the first process writes
+a quicker form here and later ones read that. Every entry is named by a key over what it was
+made from; a missing, stale or corrupt entry is rebuilt, and where nothing can be written the
+slow path simply runs each time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+STALE_AFTER = 86_400.0  # seconds an entry for another key is kept (another checkout may use it)
+
+
+def cache_dir() -> Path:
+    """``$FACTCHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/factcheck``, else ``~/.cache/factcheck``."""
+    explicit = os.environ.get("FACTCHECK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "factcheck"
+
+
+def prune(directory: Path, pattern: str, keep_prefix: str) -> None:
+    """Remove day-old entries matching ``pattern`` that are not for the current key."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for stale in directory.glob(pattern):
+            if not stale.name.startswith(keep_prefix) and now - stale.stat().st_mtime > STALE_AFTER:
+                stale.unlink(missing_ok=True)
