@@ -94,13 +94,18 @@ def term_hits(terms: Sequence[Term], sentences: Sequence[str]) -> list[frozenset
     forms = frozenset(by_form)
     tokens = list(map(evidence_tokens, sentences))
     hits = [_NO_HITS] * len(tokens)
-    # Most sentences share no form with the claim: find the others without a Python loop.
+    # Most sentences share no form with the claim: find the others without a Python loop. Those
+    # that do mostly share the same few forms, so each shared set is mapped to terms once.
     shared = map(operator.not_, map(forms.isdisjoint, tokens))
+    found: dict[frozenset[str], frozenset[int]] = {}
     for row in itertools.compress(range(len(tokens)), shared):
-        found: set[int] = set()
-        for token in tokens[row]:
-            found.update(by_form.get(token, ()))
-        hits[row] = frozenset(found)
+        common = forms.intersection(tokens[row])
+        indices = found.get(common)
+        if indices is None:
+            indices = found[common] = frozenset(
+                itertools.chain.from_iterable(map(by_form.__getitem__, common))
+            )
+        hits[row] = indices
     return hits
 
 
@@ -127,13 +132,16 @@ def retrieve(
 
         return retrieve_long(terms, sentences, window=window, candidates=candidates)
     hits = term_hits(terms, sentences)
-    hit_rows = tuple(row for row, found in enumerate(hits) if found)
+    hit_rows = tuple(itertools.compress(range(n), hits))
     if n == 0 or not terms:
         empty = (0.0,) * n
         return Retrieval(terms, tuple(sentences), tuple(hits), (), tuple(range(n)), empty, ())
     matrix = np.zeros((n, len(terms)), dtype=bool)
-    for row in hit_rows:
-        matrix[row, list(hits[row])] = True
+    if hit_rows:
+        found = [hits[row] for row in hit_rows]
+        rows = np.repeat(np.asarray(hit_rows, dtype=np.intp), list(map(len, found)))
+        columns = np.fromiter(itertools.chain.from_iterable(found), dtype=np.intp, count=len(rows))
+        matrix[rows, columns] = True
     weights = np.array([term.weight for term in terms], dtype=np.float64)
     weights /= max(float(weights.sum()), 1e-9)
     single = matrix @ weights
@@ -235,13 +243,26 @@ MAX_SENTENCE_CHARS = 600  # longer stretches (tables, run-on lists) are cut so a
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of ``text`` (plus ``offset``), whitespace trimmed."""
-    spans = _sentence_spans(text)
+    spans = _cached_spans(text)
     if not offset:
         return list(spans)
     return [(offset + a, offset + b) for a, b in spans]
 
 
-@lru_cache(maxsize=65_536)  # judge splits every passage, and pages recur across claims
+@lru_cache(maxsize=65_536)  # judge splits every passage it is given, and pages recur across claims
+def split_passage(passage: str) -> tuple[tuple[int, int], ...]:
+    """The sentence offsets of an evidence passage, or () when it stands as it is: one sentence
+    exactly as given (no boundary inside, nothing to trim), or blank.
+
+    Nearly every passage ``judge`` is given is one sentence already, and () lets the caller
+    find the few others without a Python loop.
+    """
+    spans = _sentence_spans(passage)
+    if not spans or spans == ((0, len(passage)),):
+        return ()
+    return spans
+
+
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
@@ -259,6 +280,11 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         start = match.end()
     spans += _trimmed(text, start, len(text))
     return tuple(spans)
+
+
+@lru_cache(maxsize=65_536)  # verify splits a source before its workers fork, then again in each
+def _cached_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return _sentence_spans(text)
 
 
 def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:

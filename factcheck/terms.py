@@ -11,8 +11,9 @@ Everything heavy (the frequency table, the stemmer, the Chinese lexicon) loads o
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -142,26 +143,34 @@ def evidence_tokens(text: str) -> frozenset[str]:
 
         toks = tokenize(text)
         return frozenset(stem(tok) if _LATIN.match(tok) else tok for tok in toks)
-    # Each word stemmed once (first occurrences, in order: the set is built in the same order).
-    unique = [word for word in dict.fromkeys(words(text)) if word not in STOPWORDS]
-    return frozenset([stem(word) for word in unique] + _variant_forms(text, unique))
+    # Words recur across passages far more than passages do: their forms come from a cache, and
+    # the whole passage is a few C-level passes (judge tokenises every sentence it is given).
+    forms = itertools.chain.from_iterable(map(_word_forms, words(text)))
+    if "-" in text:
+        forms = itertools.chain(forms, _hyphenated_forms(text))
+    return frozenset(forms)
 
 
 _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
 
 
-def _variant_forms(text: str, unique: Sequence[str]) -> list[str]:
-    """Extra forms a passage offers: hyphenated words joined ("non-profit" finds the gloss
-    "nonprofit") and comparatives of -e adjectives at their base ("safer" finds "safe"), which
-    Snowball leaves apart."""
-    forms = [stem(m.group().replace("-", "")) for m in _HYPHENATED.finditer(text.lower())]
-    zipf = _zipf_table()
-    for word in unique:
-        if len(word) > 4 and word.endswith(("er", "est")):
-            base = word[:-1] if word.endswith("er") else word[:-2]
-            if base.endswith("e") and base in zipf:
-                forms.append(stem(base))
-    return forms
+@lru_cache(maxsize=65_536)  # a page's vocabulary is a few thousand words, mostly shared
+def _word_forms(word: str) -> tuple[str, ...]:
+    """The forms one lowercased word of a passage offers: none for a function word, else its
+    stem, and for a comparative of an -e adjective also the base's stem ("safer" finds "safe",
+    which Snowball leaves apart)."""
+    if word in STOPWORDS:
+        return ()
+    if len(word) > 4 and word.endswith(("er", "est")):
+        base = word[:-1] if word.endswith("er") else word[:-2]
+        if base.endswith("e") and base in _zipf_table():
+            return stem(word), stem(base)
+    return (stem(word),)
+
+
+def _hyphenated_forms(text: str) -> list[str]:
+    """Hyphenated words joined ("non-profit" finds the gloss "nonprofit")."""
+    return [stem(word.replace("-", "")) for word in _HYPHENATED.findall(text.lower())]
 
 
 def evidence_sequence(text: str) -> list[str]:

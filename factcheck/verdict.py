@@ -9,13 +9,14 @@ rather than ``not_supported``, and attaches quotes with text-fragment links.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from factcheck.anchors_compare import AnchorCheck, compare_anchors, describe
 from factcheck.features import Judged, compute
-from factcheck.match import split_sentences
+from factcheck.match import split_passage, split_sentences
 from factcheck.models import Anchor, AnchorKind, Claim, ClaimResult, Evidence, Source, Verdict
 from factcheck.settings import MatchSettings
 
@@ -82,27 +83,40 @@ def rank_evidence(
     Passages are cut into sentences first (``split``): a claim is backed by a sentence or a few
     neighbouring ones, and coverage over a whole long passage would say little.
     """
-    if not split:
+    split_up = list(map(split_passage, evidence)) if split else []
+    split_rows = list(itertools.compress(range(len(split_up)), split_up))
+    if not split_rows:
         # Each passage is one sentence already: no copying, no mapping back (verify passes a
         # source's sentences, up to 100,000 of them, for every claim).
         judged = compute(claim, evidence, window=window, candidates=candidates)
         retrieval = judged.retrieval
         return Ranked(judged, retrieval.ranking, retrieval.sentence_scores)
+    # Only the few passages that split need their sentences put in their place; the runs of
+    # passages between them are one sentence each and are copied as they are.
     pieces: list[str] = []
-    owner: list[int] = []
-    for index, passage in enumerate(evidence):
-        spans = split_sentences(passage) if split else []
-        if not spans:
-            spans = [(0, len(passage))]
-        for start, end in spans:
-            pieces.append(passage[start:end])
-            owner.append(index)
+    owner: list[int] = []  # per sentence: its passage
+    done = 0
+    for row in split_rows:
+        pieces += evidence[done:row]
+        owner += range(done, row)
+        pieces += [evidence[row][start:end] for start, end in split_up[row]]
+        owner += [row] * len(split_up[row])
+        done = row + 1
+    pieces += evidence[done:]
+    owner += range(done, len(evidence))
     judged = compute(claim, pieces, window=window, candidates=candidates)
-    ranking = tuple(dict.fromkeys(owner[i] for i in judged.retrieval.ranking))
-    scores = [0.0] * len(evidence)
-    for piece, score in enumerate(judged.retrieval.sentence_scores):
-        scores[owner[piece]] = max(scores[owner[piece]], score)
-    return Ranked(judged, ranking, tuple(scores))
+    ranking = tuple(dict.fromkeys(map(owner.__getitem__, judged.retrieval.ranking)))
+    return Ranked(judged, ranking, _passage_scores(judged.retrieval.sentence_scores, owner))
+
+
+def _passage_scores(sentence_scores: Sequence[float], owner: Sequence[int]) -> tuple[float, ...]:
+    """Per passage, its best sentence's score (at least 0); ``owner`` maps each sentence to its
+    passage, in order, every passage holding at least one."""
+    import numpy as np
+
+    starts = np.flatnonzero(np.diff(owner, prepend=-1))  # each passage's first sentence
+    best = np.maximum.reduceat(np.asarray(sentence_scores, dtype=np.float64), starts)
+    return tuple(np.maximum(best, 0.0).tolist())
 
 
 def judge_claim(

@@ -121,3 +121,54 @@ def test_term_hits_finds_every_form() -> None:
     hits = term_hits(terms, ["Musk is suing.", "Nothing here.", "The court heard OpenAI."])
     texts = [{terms[i].text for i in found} for found in hits]
     assert texts == [{"musk", "sued"}, set(), {"court", "openai"}]
+
+
+# Passages that do and do not hold a sentence boundary, for the fast paths' tests.
+PASSAGES = [
+    "",
+    " ",
+    "\n\n",
+    "Musk sued OpenAI in court.",
+    "Musk sued OpenAI in court",
+    "  Musk sued OpenAI.  ",
+    "Dr. Smith arrived in 2012.",
+    "Mr. Altman and Mrs. Brockman met at No. 5 Main St. in the U.S. on Jan. 3.",
+    "Dr. Smith arrived. He left! Did he return?",
+    "He said “it is done.” Then he left.",
+    "Items: e.g. apples, i.e. fruit.",
+    "First line\nsecond line",
+    "First paragraph.\n\nSecond paragraph.",
+    "马斯克起诉了奥特曼。",
+    "马斯克起诉了奥特曼。诉讼在加州提起！",
+    "他说：“完了。”然后离开；没有回来",
+    "Version 2.0 shipped. 3 days later it broke.",
+    "word " * 200,
+    "x" * 700,
+    "What? No!",
+]
+
+
+def test_split_passage_is_split_sentences_unless_the_passage_stands() -> None:
+    """split_passage gives the sentences split_sentences finds, and () exactly when the
+    passage is one sentence as given or holds none."""
+    from factcheck.match import split_passage
+
+    for passage in PASSAGES:
+        spans = split_sentences(passage)
+        stands = spans in ([], [(0, len(passage))])
+        assert split_passage(passage) == (() if stands else tuple(spans)), passage
+
+
+def test_term_hits_match_each_sentences_tokens() -> None:
+    """Each sentence's hits are the terms with a form among its evidence tokens."""
+    from factcheck.match import term_hits
+    from factcheck.terms import evidence_tokens
+
+    claims = ["Musk sued OpenAI in court in 2024.", "马斯克起诉奥特曼", "Dr. Smith left."]
+    sentences = [*PASSAGES, "Musk is suing.", "The court heard OpenAI.", "Musk, again: suing."]
+    for claim in claims:
+        terms = claim_terms(claim)
+        hits = term_hits(terms, sentences)
+        for sentence, found in zip(sentences, hits, strict=True):
+            tokens = evidence_tokens(sentence)
+            assert found == {i for i, term in enumerate(terms) if term.forms & tokens}

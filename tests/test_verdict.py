@@ -187,3 +187,73 @@ def test_negation_alone_does_not_contradict_a_partial_match() -> None:
     (result,) = assess_claims([claim], [_source(text)], MatchSettings())
     assert result.verdict is Verdict.NOT_SUPPORTED
     assert "the claim negates what the passage states" in result.reason
+
+
+def _rank_sentence_by_sentence(
+    claim: str, evidence: list[str]
+) -> tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]]:
+    """rank_evidence by its definition: every passage cut into its sentences (a passage with
+    none stays whole), the sentences judged together, passages ranked by where their sentences
+    rank, each scored by its best sentence."""
+    from factcheck.features import compute
+    from factcheck.match import split_sentences
+
+    pieces: list[str] = []
+    owner: list[int] = []
+    for index, passage in enumerate(evidence):
+        for start, end in split_sentences(passage) or [(0, len(passage))]:
+            pieces.append(passage[start:end])
+            owner.append(index)
+    judged = compute(claim, pieces)
+    ranking = tuple(dict.fromkeys(owner[i] for i in judged.retrieval.ranking))
+    scores = [0.0] * len(evidence)
+    for piece, score in enumerate(judged.retrieval.sentence_scores):
+        scores[owner[piece]] = max(scores[owner[piece]], score)
+    return ranking, tuple(scores), judged.features
+
+
+SPLIT_PASSAGES = [
+    "",
+    "   ",
+    "Dr. Smith said Musk sued OpenAI. The court agreed!",
+    "Mr. Altman met Mrs. Brockman at No. 5 Main St. in the U.S. on Jan. 3.",
+    "  Musk sued OpenAI in a California court.  ",
+    "马斯克起诉了奥特曼。诉讼在加州提起！",
+    "马斯克起诉了奥特曼。",
+    "First paragraph about the lawsuit.\n\nSecond paragraph about the court.",
+    "OpenAI was founded in 2015 " + "and more words follow " * 40,
+]
+WHOLE_PASSAGES = [
+    "Musk sued OpenAI in 2024.",
+    "The weather was fine.",
+    "OpenAI was founded as a nonprofit in 2015",
+    "Altman leads OpenAI.",
+    "Skip to content",
+]
+
+
+def test_rank_evidence_matches_sentence_by_sentence_judging() -> None:
+    """Passages that are one sentence already are used as they are, and the few that split are
+    put in their place: ranking, scores and features are what judging every passage sentence
+    by sentence gives, wherever the splitting passages stand."""
+    import random
+
+    from factcheck.verdict import rank_evidence
+
+    rng = random.Random(5)
+    cases = [
+        [],
+        [""],
+        WHOLE_PASSAGES,
+        SPLIT_PASSAGES,
+        SPLIT_PASSAGES + WHOLE_PASSAGES,
+        WHOLE_PASSAGES + SPLIT_PASSAGES,
+    ]
+    for _ in range(12):
+        size = rng.randrange(1, 12)
+        cases.append([rng.choice(SPLIT_PASSAGES + WHOLE_PASSAGES * 3) for _ in range(size)])
+    for claim in ("Musk sued OpenAI in a California court in 2024.", "马斯克起诉了奥特曼。"):
+        for evidence in cases:
+            ranked = rank_evidence(claim, evidence)
+            expected = _rank_sentence_by_sentence(claim, evidence)
+            assert (ranked.ranking, ranked.passage_scores, ranked.judged.features) == expected
