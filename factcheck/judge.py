@@ -8,6 +8,7 @@ JSONL in: ``{"id", "claim", "evidence": [str, ...] | str}``; out: ``{"id", "labe
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -79,12 +80,22 @@ def _warm_up() -> None:
     judge_item(JudgeItem(0, "Warm up the judge.", ("The judge is warmed up.",)))
 
 
-def _judge_chunk(items: list[JudgeItem]) -> list[JudgeOutcome]:
-    return [judge_item(item) for item in items]
+# A task is an item, or a numbered JSONL line that becomes one where it is judged: parsing a line
+# of a few thousand passages costs as much as a tenth of judging it, so the workers do it rather
+# than the process that feeds them.
+Task = JudgeItem | tuple[int, str]
 
 
-def _chunks(items: Iterable[JudgeItem], size: int) -> Iterator[list[JudgeItem]]:
-    chunk: list[JudgeItem] = []
+def _judge_task(task: Task) -> JudgeOutcome:
+    return judge_item(task if isinstance(task, JudgeItem) else parse_item(task[1], task[0]))
+
+
+def _judge_chunk(tasks: list[Task]) -> list[JudgeOutcome]:
+    return [_judge_task(task) for task in tasks]
+
+
+def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -95,30 +106,28 @@ def _chunks(items: Iterable[JudgeItem], size: int) -> Iterator[list[JudgeItem]]:
 
 
 def judge_pairs(
-    items: Iterable[JudgeItem], *, processes: int | None = None, chunk: int = CHUNK
+    items: Iterable[Task], *, processes: int | None = None, chunk: int = CHUNK
 ) -> Iterator[JudgeOutcome]:
-    """Judge every item, in input order, streaming, over ``processes`` workers (every core)."""
+    """Judge every item, in input order, streaming, over ``processes`` workers (every core).
+    A numbered line that does not parse raises UsageError when its turn in the output comes."""
     workers = processes or os.cpu_count() or 1
     iterator = iter(items)
-    head: list[JudgeItem] = []
+    head: list[Task] = []
     for item in iterator:
         head.append(item)
         if len(head) >= SERIAL_BELOW:
             break
     if workers <= 1 or len(head) < SERIAL_BELOW:
-        for item in head:
-            yield judge_item(item)
-        for item in iterator:
-            yield judge_item(item)
+        for item in itertools.chain(head, iterator):
+            yield _judge_task(item)
         return
-    import itertools
     import multiprocessing
     import sys
     from collections import deque
     from multiprocessing.pool import AsyncResult
 
-    # Input is parsed here, in this thread, so a bad line raises to the caller; at most a few
-    # chunks per worker wait in flight, so memory stays flat however long the input is.
+    # At most a few chunks per worker wait in flight, so memory stays flat however long the
+    # input is; a bad line's error comes back from its worker and is raised in its turn.
     method = "fork" if sys.platform == "linux" else "spawn"
     if method == "fork":
         _warm_up()
@@ -154,6 +163,6 @@ def parse_item(line: str, number: int) -> JudgeItem:
 
 def judge_jsonl(lines: Iterable[tuple[int, str]], *, processes: int | None = None) -> Iterator[str]:
     """Numbered JSONL input lines -> output JSON lines, in order; blank lines are skipped."""
-    items = (parse_item(text, number) for number, text in lines if text.strip())
-    for outcome in judge_pairs(items, processes=processes):
+    tasks = ((number, text) for number, text in lines if text.strip())
+    for outcome in judge_pairs(tasks, processes=processes):
         yield outcome.to_json()

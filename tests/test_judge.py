@@ -82,3 +82,15 @@ def test_blank_lines_are_skipped() -> None:
     """Blank lines produce no output and no error."""
     lines = [(1, "\n"), (2, json.dumps({"id": 1, "claim": "a", "evidence": ["b"]})), (3, "  ")]
     assert len(list(judge_jsonl(lines))) == 1
+
+
+def test_a_bad_line_among_many_is_raised_in_its_turn_by_the_pool() -> None:
+    """With a pool, lines are parsed by the workers: the lines before a bad one are judged and
+    come out first, then the bad one raises naming its line."""
+    good = json.dumps({"id": 1, "claim": "Paris is in France.", "evidence": ["Paris, France."]})
+    lines = [(number, good) for number in range(1, 21)] + [(21, "{not json")]
+    outcomes = judge_jsonl(lines, processes=2)
+    for _ in range(20):
+        assert json.loads(next(outcomes))["label"]
+    with pytest.raises(UsageError, match="line 21 is not JSON"):
+        next(outcomes)
