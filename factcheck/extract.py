@@ -9,6 +9,7 @@ from: a PDF, or text such as DocumentCloud's.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ __all__ = [
     "clean_pleading",
     "decode_body",
     "extract_document",
+    "load_parser",
     "split_passages",
 ]
 
@@ -311,6 +313,26 @@ def _extract_text(body: bytes, content_type: str, extractor: str = "") -> Docume
         extractor=extractor,
         kind="text",
     )
+
+
+# The parser libraries slow to import, by kind of document: htmltext and pdftext import them
+# on first use, so a run that reads no HTML page or PDF never loads them.
+_PARSERS = {"html": "trafilatura", "pdf": "pypdf"}
+
+
+def load_parser(body: bytes, content_type: str) -> None:
+    """Import the parser library that ``extract_document`` will need for this body, if any.
+
+    The fetcher calls this on its event loop's thread before a worker thread extracts the body:
+    importing trafilatura in worker threads while the loop imported httpx and vcrpy internals
+    left urllib3 half-initialised.
+    """
+    try:
+        kind = _sniff(body, content_type)
+    except UnsupportedContent:
+        return  # extract_document will say so; nothing to load
+    if kind in _PARSERS:
+        importlib.import_module(_PARSERS[kind])
 
 
 def extract_document(body: bytes, content_type: str, url: str) -> Document:

@@ -84,7 +84,9 @@ async def _fetch_all(
     # the GIL now and then, keeps the transfers moving (a pool per core would starve it).
     loop.set_default_executor(ThreadPoolExecutor(max_workers=2, thread_name_prefix="extract"))
     # Load the extractors here, before any worker thread exists: importing them in a thread while
-    # the loop imports httpx/vcrpy internals raced into half-initialised modules (urllib3).
+    # the loop imports httpx/vcrpy internals raced into half-initialised modules (urllib3). The
+    # parser libraries only some bodies need (trafilatura, pypdf) are loaded on this thread
+    # too, when the first such body arrives (sites.read_document).
     importlib.import_module("factcheck.extract")
     async with open_fetcher(settings, transport) as fetcher:
 

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from factcheck.textclean import normalize_space
@@ -356,6 +355,8 @@ def page_metadata(tree: lxml.html.HtmlElement) -> tuple[str, str, str]:
 
 def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], str, str, str]:
     """(paragraphs, title, author, date) as trafilatura reads the page; empty when it fails."""
+    import trafilatura  # loaded by html_text
+
     try:
         document = trafilatura.bare_extraction(
             copy.deepcopy(tree),
@@ -382,6 +383,11 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], str,
 
 def html_text(text: str, url: str) -> HtmlText:
     """Main-text paragraphs and metadata of a decoded HTML page."""
+    # Imported on first use: trafilatura (with urllib3, courlan, babel) costs a run that reads
+    # no HTML page a tenth of a second. The fetcher loads it on its event loop's thread first
+    # (extract.load_parser): imports racing in worker threads half-initialised urllib3.
+    import trafilatura
+
     tree = parse_html(text)
     extractor = f"trafilatura {trafilatura.__version__}"
     fallback_name = f"lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))} (fallback)"

@@ -19,8 +19,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import pypdf
-
 from factcheck.pleading import looks_like_pleading
 from factcheck.textclean import Vocabulary, join_lines, normalize_space, vocabulary
 
@@ -108,6 +106,8 @@ def _page_text(page: Any, *, layout: bool = False) -> str:
 
 def _read(body: bytes) -> tuple[list[str], str, str, str, str]:
     """(plain text per page, pleading layout text or "", title, author, published)."""
+    import pypdf  # loaded by read_pdf
+
     reader = pypdf.PdfReader(io.BytesIO(body), strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
         raise PdfError("the PDF is encrypted with a password")
@@ -125,6 +125,10 @@ def _read(body: bytes) -> tuple[list[str], str, str, str, str]:
 
 def read_pdf(body: bytes) -> PdfText:
     """Paragraphs (with pages) and metadata of a PDF; raises PdfError if it cannot be read."""
+    # Imported on first use, as trafilatura is for HTML (htmltext.html_text): most runs read
+    # no PDF. The fetcher loads it on its event loop's thread first (extract.load_parser).
+    import pypdf
+
     extractor = f"pypdf {pypdf.__version__}"
     pypdf_logger = logging.getLogger("pypdf")
     level = pypdf_logger.level

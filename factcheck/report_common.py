@@ -61,6 +61,8 @@ VERDICT_WORDS: dict[Verdict, str] = {
 # C0/C1 controls (tab and newline kept), lone surrogates and non-characters: none of the
 # formats can carry them (XML 1.0 forbids them outright, UTF-8 cannot encode a surrogate).
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What no link may contain: white space (str.isspace's, which \s matches) and C0 controls.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
 
 def clean_text(text: str) -> str:
@@ -91,7 +93,7 @@ def safe_url(url: str) -> str | None:
     A whitelist, not a blacklist: ``javascript:``, ``data:``, ``vbscript:``, ``file:`` and
     anything a browser might read as a scheme after stripping spaces or tabs stay inert.
     """
-    if not url or url != url.strip() or any(ch.isspace() or ord(ch) < 32 for ch in url):
+    if not url or url != url.strip() or _SPACE_OR_CONTROL.search(url):
         return None
     try:
         parts = urlsplit(url)

@@ -15,18 +15,24 @@ from __future__ import annotations
 
 import base64
 import calendar
+import contextlib
 import datetime as dt
 import functools
 import hashlib
+import itertools
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
+from factcheck.cache import cache_dir
 from factcheck.models import Anchor, AnchorKind, ClaimResult, Link, Report, Source, Verdict
 from factcheck.report_common import (
     VERDICT_WORDS,
@@ -64,6 +70,12 @@ _STOPWORD_TEXT = (
 )
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|\d+(?:[.,]\d+)*%?")
+# Word edges for highlight_terms: not after / before what [A-Za-z0-9] matches case-insensitively
+# (ASCII letters and digits, and İ ı ſ K, which fold to them), spelled case-sensitively: the
+# case-folded class costs a Unicode-wide table at every use to compile.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+_NOT_AFTER = "(?-i:(?<![A-Za-z0-9])" + "".join(f"(?<!{c})" for c in _FOLDS_TO_ASCII) + ")"
+_NOT_BEFORE = "(?-i:(?![A-Za-z0-9])" + "".join(f"(?!{c})" for c in _FOLDS_TO_ASCII) + ")"
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 
@@ -183,15 +195,49 @@ def render_html(report: Report, options: ReportOptions) -> str:
     )
 
 
+# Every option of the environment, here: they are part of the key of the compiled template.
+_OPTIONS: dict[str, Any] = {
+    "autoescape": True,  # every value is escaped unless a writer marks it Markup on purpose
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("factcheck", "templates"),
-        autoescape=True,  # every value is escaped unless a writer marks it Markup on purpose
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=_CompiledTemplates(),
+        **_OPTIONS,
     )
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the user's cache directory: compiling report.html.j2 takes
+    a tenth of a second, which every run would pay again.
+
+    An entry is used only for the same template text, jinja2 version and environment options
+    (the compiled code depends on all three); any other entry is compiled again and replaced.
+    A missing, unreadable or unwritable cache only means compiling each time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(str(cache_dir()), "template-%s.jinja2")
+
+    def get_source_checksum(self, source: str) -> str:
+        return super().get_source_checksum(f"{jinja2.__version__}\0{_OPTIONS!r}\0{source}")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry (bad pickle or marshal data): compile instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
 
 
 @functools.cache
@@ -409,19 +455,24 @@ def _date_terms(start: dt.date, end: dt.date) -> Iterable[str]:
         yield str(start.year)
 
 
+def _edges(term: str) -> tuple[bool, bool]:
+    """Whether a term must start and end at a word edge: when it starts or ends with an ASCII
+    letter or digit."""
+    return term[0].isascii() and term[0].isalnum(), term[-1].isascii() and term[-1].isalnum()
+
+
 def highlight_terms(text: str, terms: Sequence[str]) -> tuple[_Piece, ...]:
     """Cut text into pieces, the ones matching a term (case-insensitively, whole words for
     Latin script) marked as hits."""
     if not terms or not text:
         return (_Piece(text),)
+    # One alternative per run of neighbouring terms with the same edges, its edge checks
+    # written once: each case-folded check costs compile time, and a claim has dozens of
+    # terms. The terms keep their order, so the same one wins where several match.
     alternatives = []
-    for term in terms:
-        pattern = re.escape(term)
-        if term[0].isascii() and term[0].isalnum():
-            pattern = r"(?<![A-Za-z0-9])" + pattern
-        if term[-1].isascii() and term[-1].isalnum():
-            pattern += r"(?![A-Za-z0-9])"
-        alternatives.append(pattern)
+    for (start, end), run in itertools.groupby(terms, key=_edges):
+        body = "|".join(map(re.escape, run))
+        alternatives.append(f"{_NOT_AFTER if start else ''}(?:{body}){_NOT_BEFORE if end else ''}")
     regex = re.compile("|".join(alternatives), flags=re.IGNORECASE)
     pieces: list[_Piece] = []
     pos = 0

@@ -45,14 +45,13 @@ VERDICT_SIGNS: dict[Verdict, str] = {
 _MD_SPECIAL = re.compile(r"([\\`*\[\]#|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 # At the start of a line (inside a blockquote, say) these open a list, heading or rule.
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
-_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _QUOTE_CHARS = 600  # a best quote longer than this is cut, with the full one in <details>
 
 
 def escape_md(text: str) -> str:
     """Untrusted text as inert inline Markdown: one line, no markup, no HTML, no table break."""
     text = " ".join(clean_text(text).split())
-    text = "".join(_HTML_SPECIAL.get(ch, ch) for ch in text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # & first
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 

@@ -20,7 +20,6 @@ from factcheck.report_claimreview import render_claimreview
 from factcheck.report_common import VERDICT_WORDS, ReportOptions
 from factcheck.report_html import render_html
 from factcheck.report_json import dumps_report
-from factcheck.report_junit import render_junit
 from factcheck.report_md import escape_md, render_markdown
 
 __all__ = [
@@ -41,12 +40,20 @@ FORMATS: dict[str, str] = {
 }
 DEFAULT_FORMATS: tuple[str, ...] = ("md", "json", "html")
 
+
+def _junit(report: Report, options: ReportOptions) -> str:
+    # Imported when asked for: its XML library is not needed for the default formats.
+    from factcheck.report_junit import render_junit
+
+    return render_junit(report, options)
+
+
 _RENDERERS: dict[str, Callable[[Report, ReportOptions], str]] = {
     "md": render_markdown,
     "json": lambda report, _options: dumps_report(report),
     "html": render_html,
     "claimreview": render_claimreview,
-    "junit": render_junit,
+    "junit": _junit,
 }
 
 

@@ -66,8 +66,6 @@ def http_status_failure(response: Response) -> tuple[SourceStatus, str] | None:
 
 
 def _extract(body: bytes, content_type: str, url: str) -> Document | str:
-    # Imported here: extract pulls in trafilatura and pypdf (seconds), which a worker thread
-    # can load while the first requests are on the wire.
     from factcheck.extract import UnsupportedContent, extract_document
 
     try:
@@ -82,8 +80,13 @@ def _extract(body: bytes, content_type: str, url: str) -> Document | str:
 async def read_document(body: bytes, content_type: str, url: str) -> Document | str:
     """The extracted document, or the reason it could not be read (unsupported_type).
 
-    Runs in a worker thread, so parsing one page does not hold up the others' transfers.
+    Runs in a worker thread, so parsing one page does not hold up the others' transfers; the
+    parser library it needs is imported here first, on the event loop's thread (see
+    ``extract.load_parser``).
     """
+    from factcheck.extract import load_parser
+
+    load_parser(body, content_type)
     return await asyncio.to_thread(_extract, body, content_type, url)
 
 

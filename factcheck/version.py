@@ -1,8 +1,8 @@
-"""The installed version, read once from the package metadata."""
+"""The package version.
 
-from importlib.metadata import PackageNotFoundError, version
+The one place it is written: pyproject.toml reads it from here when the package is built, and
+the CLI imports it rather than reading the installed metadata (``importlib.metadata`` costs
+every run tens of milliseconds).
+"""
 
-try:
-    __version__ = version("factcheck")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
