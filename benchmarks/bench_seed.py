@@ -3,10 +3,17 @@
 Runs ``factcheck verify claims/openai-leadership-2024-08-08/article.md --claims ... --offline``
 ``--runs`` times (a fresh process each, model and dictionary loading included) and prints the
 median wall time, its CPU time and peak memory. The first run of a machine also builds the
-CC-CEDICT cache (``~/.cache/factcheck/``); ``--cold`` times runs with an empty cache directory
-each time instead, as on a fresh machine.
+caches (``~/.cache/factcheck/``: CC-CEDICT, the inflated model weights, the stored sentence
+vectors), which later runs read:
 
-    .venv/bin/python benchmarks/bench_seed.py [--runs 7] [--cold]
+- by default the caches are kept, as when an article is checked again (after an edit, or by a
+  CI job on every push): the vectors of its claims and sources are stored, and the sentence
+  model is not even loaded;
+- ``--new-vectors`` removes the stored vectors before each run, as when an article is checked
+  for the first time: the model is loaded and every vector encoded;
+- ``--cold`` gives each run an empty cache directory, as on a fresh machine.
+
+    .venv/bin/python benchmarks/bench_seed.py [--runs 7] [--new-vectors | --cold]
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_common import ROOT, factcheck_command, machine, run_process
 
+from factcheck.cache import cache_dir
+
 SEED = ROOT / "claims" / "openai-leadership-2024-08-08"
 TARGET_SECONDS = 2.0
 
@@ -30,7 +39,11 @@ def main() -> int:
     """Time the seed run several times and print the medians."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--cold", action="store_true", help="empty dictionary cache each run")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument("--cold", action="store_true", help="an empty cache directory each run")
+    modes.add_argument(
+        "--new-vectors", action="store_true", help="remove the stored vectors before each run"
+    )
     args = parser.parse_args()
     print(machine(), flush=True)
     runs = []
@@ -39,6 +52,9 @@ def main() -> int:
             env = dict(os.environ)
             if args.cold:
                 env["FACTCHECK_CACHE_DIR"] = str(Path(tmp) / f"cache-{number}")
+            if args.new_vectors:
+                for stored in cache_dir().glob("vectors-*.sqlite*"):
+                    stored.unlink()
             command = [
                 *factcheck_command(),
                 "verify",
@@ -57,7 +73,13 @@ def main() -> int:
             runs.append(run)
     walls = sorted(run.seconds for run in runs)
     median = statistics.median(walls)
-    cache = "empty dictionary cache each run" if args.cold else "dictionary cache kept"
+    cache = (
+        "an empty cache directory each run"
+        if args.cold
+        else "stored vectors removed before each run"
+        if args.new_vectors
+        else "caches kept"
+    )
     print(f"seed verify --offline, {len(runs)} runs ({cache}):")
     print(f"  wall: median {median:.2f} s, min {walls[0]:.2f} s, max {walls[-1]:.2f} s")
     print(f"  CPU:  median {statistics.median(run.cpu_seconds for run in runs):.2f} s")

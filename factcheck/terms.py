@@ -196,6 +196,7 @@ def _zh_negates(token: str) -> bool:
     return token.startswith(ZH_NEGATION_PREFIXES) and token not in ZH_NOT_NEGATIONS
 
 
+@lru_cache(maxsize=16_384)  # a claim is matched against each of its sources
 def claim_terms(text: str) -> tuple[Term, ...]:
     """The weighted content terms of a claim, English or Chinese, one per distinct word."""
     if has_cjk(text):

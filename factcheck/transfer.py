@@ -25,6 +25,7 @@ import brotli
 import httpx
 
 from factcheck import recording
+from factcheck.clock import utc_now
 from factcheck.guard import AddressPolicy, DNSLookupError, ForbiddenAddress, GuardedTransport
 from factcheck.guard import peer_refusal as _peer_refusal
 from factcheck.models import SourceStatus
@@ -47,11 +48,6 @@ _CODINGS = frozenset({"gzip", "x-gzip", "deflate", "br"})
 def user_agent(settings: FetchSettings) -> str:
     """The User-Agent header: names the tool and its version, as polite crawlers do."""
     return settings.user_agent or f"factcheck/{__version__} (claim and citation checker)"
-
-
-def utc_now() -> str:
-    """Now in UTC, ISO 8601 with a Z."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def media_type(content_type: str) -> str:

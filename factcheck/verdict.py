@@ -175,6 +175,32 @@ def assess_claims(
     return tuple(assess_claim(claim, sources, prepared, settings) for claim in claims)
 
 
+def warm_up(claims: Sequence[Claim]) -> None:
+    """Do the claims' own share of judging, which needs no source (so ``factcheck.warmup`` can
+    run it during the fetch): each claim's terms (loading the dictionaries its language needs)
+    and its sentence vector. All of it is cached for the judging that follows."""
+    from factcheck.embed import CACHED_VECTORS, vectors
+    from factcheck.terms import claim_terms
+
+    load_tables()
+    for claim in claims:
+        claim_terms(claim.text)
+    # The model loads here unless every claim's vector is stored from an earlier run. One batch
+    # streams its weights once for all the claims (up to half the cache, so that they are still
+    # there when judged).
+    vectors([claim.text for claim in claims[: CACHED_VECTORS // 2]])
+
+
+def load_tables() -> None:
+    """Load the tables judging needs whatever the claims."""
+    from factcheck import anchors  # noqa: F401 - compiles its patterns
+    from factcheck.combiner import shipped
+    from factcheck.features import antonym_table
+
+    shipped()
+    antonym_table()
+
+
 def candidate_sources(claim: Claim, sources: Sequence[Source]) -> list[Source]:
     """The sources a claim cites, or every source when it cites none of them."""
     if claim.source_urls:

@@ -28,9 +28,13 @@ socket.getaddrinfo = _refuse
 
 
 def run_cli(
-    *args: str | Path, cwd: Path = ROOT, no_network: Path | None = None, stdin: str | None = None
+    *args: str | Path,
+    cwd: Path = ROOT,
+    no_network: Path | None = None,
+    stdin: str | None = None,
+    environment: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120"}
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", **(environment or {})}
     env.pop("GITHUB_ACTIONS", None)
     if no_network is not None:
         (no_network / "sitecustomize.py").write_text(NO_NETWORK)
@@ -173,6 +177,32 @@ def test_seed_verdicts_are_pinned(
     assert "Microsoft is null and void" in by_id["c40"]["evidence"][0]["quote"]
     assert "2024-08-05" in by_id["c34"]["reason"] and "2024-08-08" in by_id["c34"]["reason"]
     assert report["summary"]["supported"] == len(SEED_SUPPORTED)
+
+
+def test_replaying_twice_writes_the_same_reports(tmp_path: Path) -> None:
+    """With SOURCE_DATE_EPOCH set, two offline runs write identical reports, byte for byte
+    (the fetch times of the sources that were not recorded included)."""
+    outputs = []
+    for run in ("first", "second"):
+        out = tmp_path / run
+        result = run_cli(
+            "verify",
+            SEED_ARTICLE,
+            "--claims",
+            SEED_CLAIMS,
+            "--offline",
+            "--out",
+            out,
+            "-q",
+            environment={"SOURCE_DATE_EPOCH": "1723075200"},
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append({name: (out / name).read_bytes() for name in REPORT_NAMES})
+    assert outputs[0] == outputs[1]
+    assert b"2024-08-08T00:00:00Z" in outputs[0]["report.json"]
+
+
+REPORT_NAMES = ("report.md", "report.json", "report.html")
 
 
 def test_fail_on_contradicted_follows_the_verdicts(

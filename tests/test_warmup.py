@@ -1,0 +1,98 @@
+"""The judge forked before the fetch gives the results of judging in process, whatever
+happens to it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import pytest
+from test_pipeline import PARAGRAPHS, make_source
+
+from factcheck import pipeline
+from factcheck.models import Claim, Source, SourceStatus
+from factcheck.settings import MatchSettings
+from factcheck.warmup import WarmJudge, can_fork
+
+TEXTS = [
+    "Musk sued OpenAI in August 2024.",
+    "Musk gave OpenAI $44 million.",
+    "Brockman resigned from Microsoft.",
+    "马斯克起诉了OpenAI。",
+]
+
+
+def two_articles() -> list[pipeline.Batch]:
+    sources = [
+        make_source(1, PARAGRAPHS),
+        Source("S2", "https://example.org/2", SourceStatus.NOT_RECORDED, reason="no recording"),
+    ]
+    first = [Claim(f"a{i}", text, (0, 0)) for i, text in enumerate(TEXTS)]
+    second = [Claim("b0", TEXTS[0], (0, 0), source_urls=(sources[1].url,))]
+    return [(first, sources), (second, sources[:1])]
+
+
+def in_process(batches: list[pipeline.Batch]) -> list[tuple[object, ...]]:
+    return list(pipeline.assess_batches(batches, MatchSettings(), processes=1))
+
+
+def test_the_warm_judge_forks_and_gives_the_in_process_results() -> None:
+    """With a spare core and no other thread the judge runs in a process of its own, and its
+    results are those of judging here."""
+    assert can_fork(), "this test needs Linux, two cores and a single-threaded test process"
+    batches = two_articles()
+    with WarmJudge(MatchSettings()) as judge:
+        assert judge.forked
+        judge.expect([claims for claims, _ in batches])
+        results = judge.assess(batches)
+        assert not judge.forked  # done and waited for
+    assert results == in_process(batches)
+
+
+def test_a_killed_judge_is_replaced_by_judging_here() -> None:
+    """When the judging process dies before its sources come, this process judges."""
+    batches = two_articles()
+    with WarmJudge(MatchSettings()) as judge:
+        judge.expect([claims for claims, _ in batches])
+        process = judge._process
+        assert process is not None and process.pid is not None
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+        assert judge.assess(batches) == in_process(batches)
+
+
+def test_other_claims_than_expected_are_judged_here() -> None:
+    """Sources for claims the judge was not told about are judged in this process."""
+    batches = two_articles()
+    with WarmJudge(MatchSettings()) as judge:
+        judge.expect([batches[0][0]])
+        assert judge.assess(batches) == in_process(batches)
+        assert not judge.forked
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    """A thread's locks could be copied held into a forked child: with one running, the judge
+    stays in this process and still gives the results."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        batches = two_articles()
+        with WarmJudge(MatchSettings()) as judge:
+            assert not judge.forked
+            judge.expect([claims for claims, _ in batches])
+            assert judge.assess(batches) == in_process(batches)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_leaving_early_stops_the_judge() -> None:
+    """An error before the sources are fetched stops the judging process and waits for it."""
+    with pytest.raises(RuntimeError), WarmJudge(MatchSettings()) as judge:
+        process = judge._process
+        judge.expect([[Claim("c1", TEXTS[0], (0, 0))]])
+        raise RuntimeError("the fetch failed")
+    assert process is not None and not process.is_alive()
+    assert process.exitcode is not None
