@@ -23,6 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
 
 
+def forget_stored_vectors() -> None:
+    """Remove the sentence vectors earlier runs stored (``factcheck.vector_cache``), so that
+    the next run encodes every text, as on input it has never seen."""
+    from factcheck.cache import cache_dir
+
+    for stored in cache_dir().glob("vectors-*.sqlite*"):
+        stored.unlink()
+
+
 def factcheck_command() -> list[str]:
     """The ``factcheck`` command of this checkout: the venv's console script, or (for a copy
     of the tree without its own venv) this interpreter running the package from ROOT."""

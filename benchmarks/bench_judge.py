@@ -9,7 +9,8 @@ Two inputs are built from ../shared/eval/wice_dev.jsonl (never copied into the r
 
 Each is judged ``--runs`` times by ``factcheck judge IN -o OUT``; the script prints the median
 wall time, claims/s, and the peak memory of the process tree (summed RSS of the command and its
-pool workers, and the largest single process).
+pool workers, and the largest single process). The vectors earlier runs stored are removed
+before each run, so every run encodes its texts (``factcheck.vector_cache``).
 
     .venv/bin/python benchmarks/bench_judge.py [--runs 3] [--limit N]
 """
@@ -25,7 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import ROOT, factcheck_command, machine, median_run, run_process
+from bench_common import (
+    ROOT,
+    factcheck_command,
+    forget_stored_vectors,
+    machine,
+    median_run,
+    run_process,
+)
 
 WICE = ROOT.parent / "shared" / "eval" / "wice_dev.jsonl"
 PADDED_SENTENCES = 2400
@@ -77,10 +85,10 @@ def main() -> int:
             source = Path(tmp) / f"{name}.jsonl"
             source.write_text("\n".join(lines) + "\n", encoding="utf-8")
             out = Path(tmp) / f"{name}.out.jsonl"
-            runs = [
-                run_process([*factcheck_command(), "judge", source, "-o", out])
-                for _ in range(args.runs)
-            ]
+            runs = []
+            for _ in range(args.runs):
+                forget_stored_vectors()  # every run encodes its texts, as on new input
+                runs.append(run_process([*factcheck_command(), "judge", source, "-o", out]))
             if any(run.returncode for run in runs):
                 print(f"{name}: factcheck judge failed (exit {runs[0].returncode})")
                 return 1

@@ -27,9 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import ROOT, factcheck_command, machine, run_process
-
-from factcheck.cache import cache_dir
+from bench_common import ROOT, factcheck_command, forget_stored_vectors, machine, run_process
 
 SEED = ROOT / "claims" / "openai-leadership-2024-08-08"
 TARGET_SECONDS = 2.0
@@ -53,8 +51,7 @@ def main() -> int:
             if args.cold:
                 env["FACTCHECK_CACHE_DIR"] = str(Path(tmp) / f"cache-{number}")
             if args.new_vectors:
-                for stored in cache_dir().glob("vectors-*.sqlite*"):
-                    stored.unlink()
+                forget_stored_vectors()
             command = [
                 *factcheck_command(),
                 "verify",

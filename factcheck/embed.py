@@ -20,6 +20,7 @@ compares one claim with several sources.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import importlib
@@ -140,6 +141,8 @@ def _inflated(weights: Path) -> Path | None:
 
 CACHED_VECTORS = 8192  # 2 KiB each: the claims, windows and words of a run recur
 _vectors: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()  # least recently used first
+SAVE_EVERY = 512  # new vectors stored together, in one transaction
+_unsaved: dict[str, npt.NDArray[np.float32]] = {}
 
 
 def vectors(texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
@@ -164,7 +167,9 @@ def vectors(texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
         encoded.flags.writeable = False  # rows are shared through the cache
         for text, row in zip(missing, encoded, strict=True):
             _vectors[text] = row
-        _stored().put(missing, encoded)
+            _unsaved[text] = row
+        if len(_unsaved) >= SAVE_EVERY:
+            save_vectors()
     found = []
     for text in texts:
         _vectors.move_to_end(text)
@@ -172,6 +177,20 @@ def vectors(texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
     while len(_vectors) > max(CACHED_VECTORS, len(texts)):
         _vectors.popitem(last=False)
     return found
+
+
+def save_vectors() -> None:
+    """Store the vectors encoded since the last save for later runs (``factcheck.vector_cache``):
+    when SAVE_EVERY have gathered, when a batch of claims is judged, and at exit."""
+    if _unsaved:
+        import numpy as np
+
+        texts = list(_unsaved)
+        _stored().put(texts, np.stack([_unsaved[text] for text in texts]))
+        _unsaved.clear()
+
+
+atexit.register(save_vectors)
 
 
 def vector(text: str) -> npt.NDArray[np.float32]:

@@ -6,7 +6,8 @@ re-checked after an edit, a CI job replaying its cassettes on every push, the co
 cross-language alignment encodes one by one. The vectors are stored as their exact float32
 bytes in an SQLite file in the user's cache (``factcheck.cache``), keyed by a hash of the text,
 in a file named for the model they came from. Every process opens it for each lookup and each
-write (so forked workers never share a connection); several may write at once. The file holds
+write (so forked workers never share a connection), and writes what it encoded in a few large
+transactions (``embed.save_vectors``); several may write at once. The file holds
 at most MAX_VECTORS, the oldest dropped first. Any error (a read-only or full disk, a locked or
 damaged file) turns the store off for the process: it is a cache, and judging goes on without.
 """
@@ -86,10 +87,9 @@ class VectorCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=TIMEOUT_SECONDS)
-            # Writes append to a log without waiting for the disk: a crash loses at most the
-            # last vectors, and a file left damaged is removed on the next error.
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            # Writes do not wait for the disk: a machine's crash can lose or damage the file,
+            # and a damaged file is removed on the next error.
+            connection.execute("PRAGMA synchronous=OFF")
             with connection:
                 connection.execute(
                     "CREATE TABLE IF NOT EXISTS vectors "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from factcheck.anchors_compare import AnchorCheck, compare_anchors, describe
+from factcheck.embed import save_vectors
 from factcheck.features import Judged, compute
 from factcheck.match import split_passage, split_sentences
 from factcheck.models import Anchor, AnchorKind, Claim, ClaimResult, Evidence, Source, Verdict
@@ -172,7 +173,9 @@ def assess_claims(
             spans = tuple(source_sentences(source))
             texts = tuple(source.text[a:b] for a, b in spans)
             prepared[source.id] = _Prepared(source, spans, texts)
-    return tuple(assess_claim(claim, sources, prepared, settings) for claim in claims)
+    results = tuple(assess_claim(claim, sources, prepared, settings) for claim in claims)
+    save_vectors()  # for the next run (a worker's memory goes with it)
+    return results
 
 
 def warm_up(claims: Sequence[Claim]) -> None:
