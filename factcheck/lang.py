@@ -111,6 +111,13 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def load_chinese() -> None:
+    """Load rjieba's dictionary and CC-CEDICT now rather than at the first Chinese text."""
+    import rjieba  # noqa: F401 - importing it loads its dictionary
+
+    _cedict()
+
+
 # Our own data files are read with libyaml when PyYAML has it (10x faster, same data).
 _DATA_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

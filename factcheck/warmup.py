@@ -132,6 +132,7 @@ def _serve(
     model unless their vectors are stored), take their sources, judge, and send the results
     back. Any error sends None instead: the parent then judges itself and reports the error
     if it recurs there."""
+    from factcheck.lang import load_chinese
     from factcheck.pipeline import assess_batches
     from factcheck.verdict import load_tables, warm_up
 
@@ -140,6 +141,10 @@ def _serve(
     answer: list[tuple[ClaimResult, ...]] | None = None
     try:
         load_tables()
+        if not connection.poll():
+            # The claims are still being read: time enough to load the Chinese dictionaries,
+            # which any article in Chinese (or quoting it) needs.
+            load_chinese()
         claim_sets = connection.recv()
         warm_up([claim for claims in claim_sets for claim in claims])
         source_sets = connection.recv()
