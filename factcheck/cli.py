@@ -160,9 +160,6 @@ def verify(
           --claims claims/openai-leadership-2024-08-08/claims.yaml --offline \\
           --cassette cassettes/openai-leadership-2024-08-08.yaml --fail-on contradicted
     """
-    from factcheck.article import load_article
-    from factcheck.claims import extract_claims, load_claim_set
-    from factcheck.pipeline import build_reports, fetch, gather_urls, sources_for
     from factcheck.warmup import WarmJudge
 
     format_list = _parse_formats(formats)
@@ -174,8 +171,12 @@ def verify(
     settings = _settings(timeout=timeout, allow_private=allow_private)
     console = _console(quiet)
     # The judge forks now and loads its model while the articles are read and the links
-    # fetched (on a second core); leaving the command stops it.
+    # fetched (on a second core); leaving the command stops it. What only this process needs
+    # is imported after the fork.
     judge = click.get_current_context().with_resource(WarmJudge(settings.match))
+    from factcheck.article import load_article
+    from factcheck.claims import extract_claims, load_claim_set
+    from factcheck.pipeline import build_reports, fetch, gather_urls, sources_for
 
     inputs: list[tuple[Path, Article, Sequence[Claim]]] = []
     skipped = 0

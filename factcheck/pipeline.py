@@ -100,8 +100,9 @@ def build_report(
     claims_path: Path | None = None,
 ) -> Report:
     """Judge every claim against the fetched sources and gather the report."""
-    results = assess_all(claims, sources, settings.match)
-    return _report(article, sources, results, recording or Recording(), claims_path)
+    return build_reports(
+        [(article, claims, sources)], settings, recording=recording, claims_path=claims_path
+    )[0]
 
 
 def build_reports(
