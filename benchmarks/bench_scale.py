@@ -14,7 +14,8 @@ peak memory. Two layouts:
 Claims are the real claims of the four dev sets in ../shared/eval (English, and Chinese from
 XNLI), repeated to reach the count; sentences are the real evidence sentences of those sets,
 repeated in order to reach the size. A point whose estimate (from the smaller point before it)
-exceeds ``--budget`` seconds is skipped and says so.
+exceeds ``--budget`` seconds is skipped and says so. The sentence vectors stored by earlier
+runs are removed before each point, so every point encodes its texts.
 
     .venv/bin/python benchmarks/bench_scale.py [--claims 100,1000,10000]
         [--sentences 1000,10000,100000] [--layout one,cited] [--budget 600]
@@ -31,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import ROOT, machine, run_process
+from bench_common import ROOT, forget_stored_vectors, machine, run_process
 
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("wice_dev", "climate_fever_dev", "attributionbench_dev", "xnli_zh_en_dev")
@@ -138,6 +139,7 @@ def main() -> int:
                         )
                         continue
                 command = [sys.executable, __file__, "--one", layout, str(claims), str(sentences)]
+                forget_stored_vectors()  # every point encodes its texts, as on new input
                 run = run_process(command, keep_output=True)
                 if run.returncode:
                     print(f"| {layout} | {claims} | {sentences} | failed (exit {run.returncode})")

@@ -4,7 +4,9 @@
    median wall time of several ``fetch_sources`` runs with the default limits, against the same
    links fetched one at a time (max_concurrency=1), and the ratio.
 2. The whole ``factcheck verify`` command on a generated article citing those 50 links
-   (subprocess, --allow-private), median of several runs.
+   (subprocess, --allow-private), median of several runs; with ``--new-vectors`` the sentence
+   vectors stored by earlier runs are removed before each run, as for an article checked the
+   first time.
 3. A 1 GiB response (generated on the fly, never stored) and a 1 GiB gzip bomb (compressed on
    the fly): each must end as too_large, and the peak RSS of the process must stay flat.
 
@@ -29,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_common import forget_stored_vectors  # noqa: E402
 from faults import article_html  # noqa: E402
 from server import LocalServer, Reply  # noqa: E402
 
@@ -171,6 +174,11 @@ def main() -> None:
     parser.add_argument("--sequential-runs", type=int, default=1, help="one-at-a-time runs")
     parser.add_argument("--cli-runs", type=int, default=3, help="factcheck verify runs")
     parser.add_argument("--no-cli", action="store_true", help="skip the factcheck verify runs")
+    parser.add_argument(
+        "--new-vectors",
+        action="store_true",
+        help="remove the stored sentence vectors before each verify run (first check)",
+    )
     args = parser.parse_args()
 
     settings = FetchSettings(allowed_networks=("127.0.0.0/28",), wayback=False, timeout=10.0)
@@ -198,11 +206,16 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "fanout.md"
                 path.write_text(article(requests), encoding="utf-8")
-                cli = [timed_cli(path, Path(folder) / "out") for _ in range(args.cli_runs)]
+                cli = []
+                for _ in range(args.cli_runs):
+                    if args.new_vectors:
+                        forget_stored_vectors()
+                    cli.append(timed_cli(path, Path(folder) / "out"))
             median = statistics.median(cli)
+            vectors = "vectors removed before each run" if args.new_vectors else "caches kept"
             print(
-                f"factcheck verify (50 links, whole command): median {median:.2f} s of "
-                f"{args.cli_runs} runs {_list(cli)}; {slow / median:.1f}x faster than the "
+                f"factcheck verify (50 links, whole command, {vectors}): median {median:.2f} s "
+                f"of {args.cli_runs} runs {_list(cli)}; {slow / median:.1f}x faster than the "
                 "sequential fetch alone"
             )
     finally:

@@ -5,8 +5,8 @@ about 10 ms), and the same texts come back run after run: the claims and sources
 re-checked after an edit, a CI job replaying its cassettes on every push, the common words the
 cross-language alignment encodes one by one. The vectors are stored as their exact float32
 bytes in an SQLite file in the user's cache (``factcheck.cache``), keyed by a hash of the text,
-in a file named for the model they came from. Every process opens it for each lookup and each
-write (so forked workers never share a connection), and writes what it encoded in a few large
+in a file named for the model they came from. Each process (and thread) opens a connection of
+its own, so forked workers never share one, and writes what it encoded in a few large
 transactions (``embed.save_vectors``); several may write at once. The file holds
 at most MAX_VECTORS, the oldest dropped first. Any error (a read-only or full disk, a locked or
 damaged file) turns the store off for the process: it is a cache, and judging goes on without.
@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +39,7 @@ class VectorCache:
         self.path = path
         self.dimensions = dimensions
         self.enabled = True
+        self._connections: dict[tuple[int, int], sqlite3.Connection] = {}
 
     def get(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.float32]]:
         """The stored vectors of those ``texts`` that have one (read-only arrays)."""
@@ -81,32 +84,43 @@ class VectorCache:
         self._transaction(store)
 
     def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
-        """Run ``work`` in one transaction on a connection of its own, committed on success.
-        An error turns the store off (and removes a file that is not a database)."""
-        connection: sqlite3.Connection | None = None
+        """Run ``work`` in one transaction, committed on success. An error turns the store
+        off (and removes a file that is not a database)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=TIMEOUT_SECONDS)
-            # Writes do not wait for the disk: a machine's crash can lose or damage the file,
-            # and a damaged file is removed on the next error.
-            connection.execute("PRAGMA synchronous=OFF")
+            connection = self._connection()
             with connection:
-                connection.execute(
-                    "CREATE TABLE IF NOT EXISTS vectors "
-                    "(key BLOB PRIMARY KEY, vector BLOB NOT NULL)"
-                )
                 work(connection)
         except sqlite3.DatabaseError as error:
-            self.enabled = False
+            self._turn_off()
             if "not a database" in str(error) or "malformed" in str(error):
-                for suffix in ("", "-wal", "-shm"):
+                for suffix in ("", "-journal", "-wal", "-shm"):
                     with contextlib.suppress(OSError):
                         Path(f"{self.path}{suffix}").unlink()
         except OSError:
-            self.enabled = False
-        finally:
-            if connection is not None:
-                connection.close()
+            self._turn_off()
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use. A forked child opens its own and
+        leaves the one it inherited alone: closing that would act on the parent's file."""
+        owner = (os.getpid(), threading.get_ident())
+        connection = self._connections.get(owner)
+        if connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=TIMEOUT_SECONDS)
+            self._connections[owner] = connection
+            # Writes do not wait for the disk: a machine's crash can lose or damage the file,
+            # and a damaged file is removed on the next error.
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)"
+            )
+        return connection
+
+    def _turn_off(self) -> None:
+        self.enabled = False
+        connection = self._connections.pop((os.getpid(), threading.get_ident()), None)
+        if connection is not None:
+            connection.close()
 
 
 def _key(text: str) -> bytes:

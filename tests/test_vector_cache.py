@@ -114,3 +114,29 @@ def test_a_second_process_reads_the_vector_without_loading_the_model(tmp_path: P
     assert second["model_loaded"] is False
     assert second["vector"] == first["vector"]
     assert list(tmp_path.glob("vectors-*.sqlite"))
+
+
+def _put_in_child(store: VectorCache, texts: list[str], rows: np.ndarray) -> None:
+    store.put(texts, rows)
+
+
+def test_a_forked_child_writes_through_a_connection_of_its_own(tmp_path: Path) -> None:
+    """A child forked after the parent opened the file stores what it encoded; the parent reads
+    it, and its own connection still works."""
+    import multiprocessing
+
+    store = VectorCache(tmp_path / "v.sqlite", 8)
+    rows = unit_rows(4)
+    store.put(["parent"], rows[:1])
+    child = multiprocessing.get_context("fork").Process(
+        target=_put_in_child, args=(store, ["child a", "child b"], rows[1:3])
+    )
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    found = store.get(["parent", "child a", "child b"])
+    assert [found[t].tobytes() for t in ("parent", "child a", "child b")] == [
+        row.tobytes() for row in rows[:3]
+    ]
+    store.put(["parent again"], rows[3:])
+    assert set(store.get(["parent again"])) == {"parent again"}
