@@ -15,7 +15,8 @@ it: the package's SentencePiece model is read by the C++ ``sentencepiece`` libra
 pure-Python reader takes a second to build its tables, and gives the same token ids), and the
 compressed weights are inflated once into the user's cache (``factcheck.cache``) so later
 processes read them without decompressing. Vectors are cached by text because ``verify``
-compares one claim with several sources.
+compares one claim with several sources, and kept between runs (``factcheck.vector_cache``): a
+run that finds all its vectors stored never loads the model.
 """
 
 from __future__ import annotations

@@ -172,7 +172,8 @@ def assess_batches(
     """Each batch's claims judged against its sources, over every core: the claims are cut into
     slices that forked workers judge, sharing the sources (and the sentence indexes built here
     for them) with this process. Claims are judged independently, so the results are those of
-    one process, in the same order."""
+    one process, in the same order. The claims' own share (``verdict.warm_up``) is done first,
+    in one go, as the warm judge does before the sources come."""
     from factcheck.verdict import assess_claims, warm_up
 
     if any(source.ok for _, sources in batches for source in sources):
