@@ -11,7 +11,6 @@ from __future__ import annotations
 import socket
 import struct
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -87,8 +86,9 @@ class _Handler(BaseHTTPRequestHandler):
             owner.leave()
 
     def _answer(self, reply: Reply) -> None:
+        stopping = self.server.owner.stopping  # a stalled answer ends when the server stops
         if reply.delay:
-            time.sleep(reply.delay)
+            stopping.wait(reply.delay)
         if reply.reset:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
@@ -104,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             for chunk in reply.chunks:
                 if reply.chunk_delay:
-                    time.sleep(reply.chunk_delay)
+                    stopping.wait(reply.chunk_delay)
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             self.wfile.write(b"0\r\n\r\n")
             return
@@ -142,6 +142,8 @@ class LocalServer:
         self.max_in_flight = 0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self.stopping = threading.Event()
+        self._handlers: set[threading.Thread] = set()
 
     @property
     def url(self) -> str:
@@ -166,6 +168,7 @@ class LocalServer:
             self.hits[request.path] += 1
             self.methods[request.method] += 1
             self.requests.append(request)
+            self._handlers.add(threading.current_thread())
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
@@ -181,8 +184,16 @@ class LocalServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and wait (a few seconds at most) for the answers still running, so no
+        handler thread outlives the test (a process with threads is not forked, see
+        factcheck.warmup)."""
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
+        with self._lock:
+            handlers = list(self._handlers)
+        for handler in handlers:
+            handler.join(timeout=5)
 
     def __enter__(self) -> LocalServer:
         return self.start()

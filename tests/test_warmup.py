@@ -40,7 +40,7 @@ def in_process(batches: list[pipeline.Batch]) -> list[tuple[object, ...]]:
 def test_the_warm_judge_forks_and_gives_the_in_process_results() -> None:
     """With a spare core and no other thread the judge runs in a process of its own, and its
     results are those of judging here."""
-    assert can_fork(), "this test needs Linux, two cores and a single-threaded test process"
+    assert can_fork(), f"needs Linux, two cores and no other thread: {threading.enumerate()}"
     batches = two_articles()
     with WarmJudge(MatchSettings()) as judge:
         assert judge.forked
