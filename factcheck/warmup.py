@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from factcheck.pipeline import Batch
 
 
+STOP_SECONDS = 5.0  # a stopped judge is killed when it has not left by then
+
+
 def can_fork() -> bool:
     """Whether a warm judge can run beside this process: Linux (fork), a spare core, and no
     other thread, whose locks a forked child could inherit held."""
@@ -92,6 +95,9 @@ class WarmJudge:
         if self._process is not None:
             if self._process.is_alive():
                 self._process.terminate()
+                self._process.join(timeout=STOP_SECONDS)
+            if self._process.is_alive():
+                self._process.kill()
             self._process.join()
             self._process = None
 
@@ -137,6 +143,9 @@ def _serve(
     from factcheck.verdict import load_tables, warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Stopped by the parent: leave through Python, so that a pool of workers started here is
+    # terminated on the way out rather than left judging.
+    signal.signal(signal.SIGTERM, _leave)
     parents_end.close()  # so that the parent's exit reads as the end of the pipe here
     answer: list[tuple[ClaimResult, ...]] | None = None
     try:
@@ -157,3 +166,7 @@ def _serve(
         answer = None
     with contextlib.suppress(OSError):  # the parent is gone
         connection.send(answer)
+
+
+def _leave(signum: int, frame: object) -> None:
+    raise SystemExit(0)

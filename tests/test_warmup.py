@@ -3,14 +3,18 @@ happens to it."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from test_pipeline import PARAGRAPHS, make_source
 
-from factcheck import pipeline
+from factcheck import pipeline, verdict
 from factcheck.models import Claim, Source, SourceStatus
 from factcheck.settings import MatchSettings
 from factcheck.warmup import WarmJudge, can_fork
@@ -96,3 +100,54 @@ def test_leaving_early_stops_the_judge() -> None:
         raise RuntimeError("the fetch failed")
     assert process is not None and not process.is_alive()
     assert process.exitcode is not None
+
+
+def _slow_in_workers(original: Callable[..., object]) -> Callable[..., object]:
+    """``original``, taking a minute in the pool's workers (daemonic processes) only."""
+
+    def slow(*args: object, **kwargs: object) -> object:
+        if multiprocessing.current_process().daemon:
+            time.sleep(60)
+        return original(*args, **kwargs)
+
+    return slow
+
+
+def test_stopping_the_judge_stops_its_pool_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A judge stopped while its own pool of workers judges takes the workers with it, rather
+    than leaving them to finish their slices."""
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_CLAIMS", 4)
+    monkeypatch.setattr(verdict, "assess_claims", _slow_in_workers(verdict.assess_claims))
+    batches = two_articles()
+    with WarmJudge(MatchSettings(), processes=2) as judge:
+        judge.expect([claims for claims, _ in batches])
+        process = judge._process
+        assert process is not None and process.pid is not None
+        assert judge._send([tuple(sources) for _, sources in batches])  # the judging starts
+        workers: list[int] = []
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            workers = _children(process.pid)
+        assert len(workers) == 2, "the judge started its pool"
+    assert not process.is_alive()
+    deadline = time.monotonic() + 5
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _running(pid)], "pool workers left judging"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in found.split()]
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not gone, not a zombie)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
