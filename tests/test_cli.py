@@ -179,6 +179,9 @@ def test_seed_verdicts_are_pinned(
     assert report["summary"]["supported"] == len(SEED_SUPPORTED)
 
 
+REPORT_NAMES = ("report.md", "report.json", "report.html")
+
+
 def test_replaying_twice_writes_the_same_reports(tmp_path: Path) -> None:
     """With SOURCE_DATE_EPOCH set, two offline runs write identical reports, byte for byte
     (the fetch times of the sources that were not recorded included)."""
@@ -200,9 +203,6 @@ def test_replaying_twice_writes_the_same_reports(tmp_path: Path) -> None:
         outputs.append({name: (out / name).read_bytes() for name in REPORT_NAMES})
     assert outputs[0] == outputs[1]
     assert b"2024-08-08T00:00:00Z" in outputs[0]["report.json"]
-
-
-REPORT_NAMES = ("report.md", "report.json", "report.html")
 
 
 def test_fail_on_contradicted_follows_the_verdicts(
