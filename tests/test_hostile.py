@@ -29,6 +29,7 @@ import pytest
 from markdown_it import MarkdownIt
 from server import LocalServer, Reply
 from test_cli import ROOT, SEED_CASSETTE, assert_one_line_error, run_cli
+from test_warmup import child_pids
 
 from factcheck.article import load_article
 from factcheck.claims import extract_claims
@@ -671,7 +672,7 @@ def test_ctrl_c_mid_run_exits_130_and_writes_nothing(
             time.sleep(0.05)
         assert stalling_server.hits["/stall"] == 1
         time.sleep(0.2)
-        children = _children(process.pid)  # the judge forked before the fetch
+        children = child_pids(process.pid)  # the judge forked before the fetch
         process.send_signal(signal.SIGINT)
         start = time.monotonic()
         _, stderr = process.communicate(timeout=30)
@@ -686,11 +687,6 @@ def test_ctrl_c_mid_run_exits_130_and_writes_nothing(
     assert not (tmp_path / "tape.yaml").exists()
     assert children, "verify forks its judge before fetching"
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "judge left running"
-
-
-def _children(pid: int) -> list[int]:
-    """The processes the main thread of ``pid`` started (Linux: /proc)."""
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 # ---------------------------------------------------------------- report safety

@@ -128,7 +128,7 @@ def test_stopping_the_judge_stops_its_pool_workers(monkeypatch: pytest.MonkeyPat
         deadline = time.monotonic() + 60
         while len(workers) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-            workers = _children(process.pid)
+            workers = child_pids(process.pid)
         assert len(workers) == 2, "the judge started its pool"
     assert not process.is_alive()
     deadline = time.monotonic() + 5
@@ -137,7 +137,8 @@ def test_stopping_the_judge_stops_its_pool_workers(monkeypatch: pytest.MonkeyPat
     assert not [pid for pid in workers if _running(pid)], "pool workers left judging"
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
+    """The processes the main thread of ``pid`` started (Linux: /proc); none once it is gone."""
     try:
         found = Path(f"/proc/{pid}/task/{pid}/children").read_text()
     except OSError:
