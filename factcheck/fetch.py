@@ -60,12 +60,26 @@ def _run(coroutine: Coroutine[Any, Any, list[Source]]) -> list[Source]:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coroutine)
+        return _run_loop(coroutine)
     # Called from inside an event loop (a notebook): run in a thread, with this context so an
     # active cassette still applies.
     context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(context.run, asyncio.run, coroutine).result()
+        return pool.submit(context.run, _run_loop, coroutine).result()
+
+
+def _run_loop(coroutine: Coroutine[Any, Any, list[Source]]) -> list[Source]:
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_exception_handler(_quiet_interrupts)
+        return runner.run(coroutine)
+
+
+def _quiet_interrupts(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Ctrl-C ends the fetch, and the command reports it once: the task it stopped is not
+    reported again ("Task exception was never retrieved") when it is collected."""
+    if isinstance(context.get("exception"), KeyboardInterrupt):
+        return
+    loop.default_exception_handler(context)
 
 
 async def _fetch_all(
