@@ -1,7 +1,7 @@
 """The user's cache directory: files derived from installed data, rebuilt whenever in doubt.
 
 Some shipped data is slow to read in its shipped form (CC-CEDICT takes seconds to parse, the
-sentence model's compressed weights most of a second to inflate), so the first process writes
+sentence model's weights a quarter of a second to unpack and lay out), so the first process writes
 a quicker form here and later ones read that. Every entry is named by a key over what it was
 made from; a missing, stale or corrupt entry is rebuilt, and where nothing can be written the
 slow path simply runs each time.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -27,9 +28,19 @@ def cache_dir() -> Path:
 
 
 def prune(directory: Path, pattern: str, keep_prefix: str) -> None:
-    """Remove day-old entries matching ``pattern`` that are not for the current key."""
+    """Remove day-old entries (files or directories) matching ``pattern`` that are not for the
+    current key."""
     now = time.time()
     with contextlib.suppress(OSError):
         for stale in directory.glob(pattern):
             if not stale.name.startswith(keep_prefix) and now - stale.stat().st_mtime > STALE_AFTER:
-                stale.unlink(missing_ok=True)
+                remove(stale)
+
+
+def remove(entry: Path) -> None:
+    """Remove a cache entry, file or directory, as far as it can be."""
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            entry.unlink(missing_ok=True)

