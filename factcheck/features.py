@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 from factcheck.embed import alignment, similarity
-from factcheck.match import Retrieval, retrieve
+from factcheck.match import Retrieval, Window, retrieve
 from factcheck.terms import (
     NEGATIONS,
     STOPWORDS,
@@ -66,10 +66,17 @@ class Judged:
 
 
 def compute(
-    claim: str, sentences: Sequence[str], *, window: int = 3, candidates: int = 20
+    claim: str,
+    sentences: Sequence[str],
+    *,
+    window: int = 3,
+    candidates: int = 20,
+    retrieval: Retrieval | None = None,
 ) -> Judged:
-    """Retrieve the best windows for ``claim`` and describe how well they back it."""
-    retrieval = retrieve(claim, sentences, window=window, candidates=candidates)
+    """Retrieve the best windows for ``claim`` (unless ``retrieval`` has them already) and
+    describe how well they back it."""
+    if retrieval is None:
+        retrieval = retrieve(claim, sentences, window=window, candidates=candidates)
     terms = retrieval.terms
     best = retrieval.best
     if best is None:
@@ -80,7 +87,7 @@ def compute(
         )
         missing = tuple(t.text for t in sorted(terms, key=lambda t: -t.weight))
         return Judged(retrieval, tuple(zero), "", (), missing)
-    best_text = " ".join(sentences[best.start : best.end])
+    best_text = _best_text(sentences, best)
     top: set[int] = set()
     for win in retrieval.windows[:TOP_WINDOWS]:
         top.update(range(win.start, win.end))
@@ -108,7 +115,7 @@ def compute(
         "neg_ev_only": float(window_neg and not claim_neg),
         "antonym": float(len(antonyms)),
     }
-    crossling = has_cjk(claim) and not has_cjk(best_text)
+    crossling = _crossling(claim, best_text)
     values["crossling"] = float(crossling)
     values["cov_best_x"] = values["cov_best"] if crossling else 0.0
     values["bigram_x"] = values["bigram"] if crossling else 0.0
@@ -119,17 +126,44 @@ def compute(
         # Glosses miss many translations; word embeddings line the two languages up softly.
         # Same-language pairs gain nothing from this over exact stems (measured), so it is
         # spent only here.
-        function_words = STOPWORDS | NEGATIONS
         aligned = alignment(
             [term.text for term in terms],
             [term.weight for term in terms],
-            [w for w in dict.fromkeys(words(best_text)) if w not in function_words],
+            _content_words(best_text),
         )
         values["align_x"] = aligned.coverage
         values["align_low_x"] = aligned.unaligned
         values["align_min_x"] = aligned.weakest
     missing = tuple(term.text for term in sorted(lacking, key=lambda t: -t.weight))
     return Judged(retrieval, tuple(values[name] for name in FEATURES), best_text, antonyms, missing)
+
+
+def embedding_texts(claim: str, sentences: Sequence[str], retrieval: Retrieval) -> list[str]:
+    """The texts ``compute`` embeds for ``claim`` and its ``retrieval`` over ``sentences``: the
+    claim and its best window, and for a claim glossed into the window's language the words
+    the alignment lines up. Embedding them for many claims in one call (``verdict``) fills
+    the encoder's batches, which one claim's few new words leave mostly empty."""
+    if retrieval.best is None:
+        return []
+    best_text = _best_text(sentences, retrieval.best)
+    texts = [claim, best_text]
+    if _crossling(claim, best_text):
+        texts += [term.text for term in retrieval.terms] + _content_words(best_text)
+    return texts
+
+
+def _best_text(sentences: Sequence[str], best: Window) -> str:
+    return " ".join(sentences[best.start : best.end])
+
+
+def _crossling(claim: str, best_text: str) -> bool:
+    """Whether the claim had to be glossed into the window's language (Chinese against not)."""
+    return has_cjk(claim) and not has_cjk(best_text)
+
+
+def _content_words(text: str) -> list[str]:
+    """The distinct words of ``text`` in order, function words left out."""
+    return [w for w in dict.fromkeys(words(text)) if w not in STOPWORDS and w not in NEGATIONS]
 
 
 def _window_forms(text: str) -> frozenset[str]:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from factcheck.anchors_compare import AnchorCheck, compare_anchors, describe
-from factcheck.embed import save_vectors
-from factcheck.features import Judged, compute
-from factcheck.match import split_passage, split_sentences
+from factcheck.embed import save_vectors, vectors
+from factcheck.features import Judged, compute, embedding_texts
+from factcheck.match import Retrieval, retrieve, split_passage, split_sentences
 from factcheck.models import Anchor, AnchorKind, Claim, ClaimResult, Evidence, Source, Verdict
 from factcheck.settings import MatchSettings
 
@@ -39,6 +39,7 @@ VERIFY_CONTRADICT_SIMILARITY = 0.2
 # negates something else, or the claim's negated part is simply absent (no support, no conflict).
 VERIFY_NEGATION_CONTRADICT_COVERAGE = 0.8
 DOCUMENT_HEAD_CHARS = 2000  # where an undated source's own date is looked for
+EMBED_TOGETHER = 16  # claims whose new texts are encoded in one call (their vectors stay cached)
 SMALL_COUNT = 10  # bare counts up to ten are often written as words ("two leaders"): not key
 
 
@@ -78,18 +79,20 @@ def rank_evidence(
     window: int = 3,
     candidates: int = 20,
     split: bool = True,
+    retrieval: Retrieval | None = None,
 ) -> Ranked:
     """Features and passage ranking for one claim (no combiner involved).
 
     Passages are cut into sentences first (``split``): a claim is backed by a sentence or a few
-    neighbouring ones, and coverage over a whole long passage would say little.
+    neighbouring ones, and coverage over a whole long passage would say little. A
+    ``retrieval`` done already is the claim's over ``evidence`` taken as sentences, unsplit.
     """
-    split_up = list(map(split_passage, evidence)) if split else []
+    split_up = list(map(split_passage, evidence)) if split and retrieval is None else []
     split_rows = list(itertools.compress(range(len(split_up)), split_up))
     if not split_rows:
         # Each passage is one sentence already: no copying, no mapping back (verify passes a
         # source's sentences, up to 100,000 of them, for every claim).
-        judged = compute(claim, evidence, window=window, candidates=candidates)
+        judged = compute(claim, evidence, window=window, candidates=candidates, retrieval=retrieval)
         retrieval = judged.retrieval
         return Ranked(judged, retrieval.ranking, retrieval.sentence_scores)
     # Only the few passages that split need their sentences put in their place; the runs of
@@ -127,11 +130,15 @@ def judge_claim(
     window: int = 3,
     candidates: int = 20,
     split: bool = True,
+    retrieval: Retrieval | None = None,
 ) -> Judgement:
-    """Judge one claim against evidence passages with the shipped combiner."""
+    """Judge one claim against evidence passages with the shipped combiner (``retrieval``: see
+    ``rank_evidence``)."""
     from factcheck.combiner import shipped
 
-    ranked = rank_evidence(claim, evidence, window=window, candidates=candidates, split=split)
+    ranked = rank_evidence(
+        claim, evidence, window=window, candidates=candidates, split=split, retrieval=retrieval
+    )
     probabilities = shipped().probabilities([ranked.judged.features])[0]
     return Judgement(
         label_for(probabilities),
@@ -166,23 +173,61 @@ def source_sentences(source: Source) -> list[tuple[int, int]]:
 def assess_claims(
     claims: Sequence[Claim], sources: Sequence[Source], settings: MatchSettings
 ) -> tuple[ClaimResult, ...]:
-    """Judge every claim against the sources it cites (all sources when it names none)."""
+    """Judge every claim against the sources it cites (all sources when it names none).
+
+    Claims go EMBED_TOGETHER at a time: their windows are retrieved first, so that the texts
+    they will embed are encoded in one call, which fills the encoder's batches (one claim's
+    few new words leave them mostly empty)."""
     prepared: dict[str, _Prepared] = {}
     for source in sources:
         if source.ok and source.text.strip():
             spans = tuple(source_sentences(source))
             texts = tuple(source.text[a:b] for a, b in spans)
             prepared[source.id] = _Prepared(source, spans, texts)
-    results = tuple(assess_claim(claim, sources, prepared, settings) for claim in claims)
+    results: list[ClaimResult] = []
+    for start in range(0, len(claims), EMBED_TOGETHER):
+        chunk = claims[start : start + EMBED_TOGETHER]
+        retrievals = [_retrievals(claim, sources, prepared, settings) for claim in chunk]
+        vectors(
+            [
+                text
+                for claim, found in zip(chunk, retrievals, strict=True)
+                for source_id, retrieval in found.items()
+                for text in embedding_texts(claim.text, prepared[source_id].sentences, retrieval)
+            ]
+        )
+        results += (
+            assess_claim(claim, sources, prepared, settings, found)
+            for claim, found in zip(chunk, retrievals, strict=True)
+        )
     save_vectors()  # for the next run (a worker's memory goes with it)
-    return results
+    return tuple(results)
+
+
+def _retrievals(
+    claim: Claim,
+    sources: Sequence[Source],
+    prepared: Mapping[str, _Prepared],
+    settings: MatchSettings,
+) -> dict[str, Retrieval]:
+    """The claim's retrieval over each obtained source it is judged on, by source id."""
+    return {
+        source.id: retrieve(
+            claim.text,
+            prepared[source.id].sentences,
+            window=settings.window_sentences,
+            candidates=settings.candidates,
+        )
+        for source in candidate_sources(claim, sources)
+        if source.id in prepared
+    }
 
 
 def warm_up(claims: Sequence[Claim]) -> None:
     """Do the claims' own share of judging, which needs no source (so ``factcheck.warmup`` can
     run it during the fetch): each claim's terms (loading the dictionaries its language needs)
     and its sentence vector. All of it is cached for the judging that follows."""
-    from factcheck.embed import CACHED_VECTORS, vectors
+    from factcheck.embed import CACHED_VECTORS
     from factcheck.terms import claim_terms
 
     load_tables()
@@ -219,8 +264,10 @@ def assess_claim(
     sources: Sequence[Source],
     prepared: Mapping[str, _Prepared],
     settings: MatchSettings,
+    retrievals: Mapping[str, Retrieval] | None = None,
 ) -> ClaimResult:
-    """One claim's verdict, score, reason and evidence."""
+    """One claim's verdict, score, reason and evidence (``retrievals``: the claim's over its
+    sources, by source id, where done already)."""
     candidates = candidate_sources(claim, sources)
     unobtained = [s for s in candidates if s.id not in prepared]
     usable = [prepared[s.id] for s in candidates if s.id in prepared]
@@ -235,6 +282,7 @@ def assess_claim(
                 window=settings.window_sentences,
                 candidates=settings.candidates,
                 split=False,
+                retrieval=(retrievals or {}).get(item.source.id),
             ),
         )
         for item in usable

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
+
+from factcheck import embed, verdict
 from factcheck.anchors_compare import compare_anchors
 from factcheck.models import Anchor, AnchorKind, Claim, Source, SourceStatus, Verdict
 from factcheck.settings import MatchSettings
-from factcheck.verdict import assess_claims, fragment_url, judge_claim, label_for
+from factcheck.vector_cache import VectorCache
+from factcheck.verdict import assess_claims, fragment_url, judge_claim, label_for, warm_up
 
 COMPLAINT = (
     "Elon Musk filed a complaint against Sam Altman and Greg Brockman on August 5, 2024. "
@@ -257,3 +262,33 @@ def test_rank_evidence_matches_sentence_by_sentence_judging() -> None:
             ranked = rank_evidence(claim, evidence)
             expected = _rank_sentence_by_sentence(claim, evidence)
             assert (ranked.ranking, ranked.passage_scores, ranked.judged.features) == expected
+
+
+def test_claims_embed_their_new_texts_together_with_the_same_results(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``assess_claims`` retrieves a chunk of claims' windows first and encodes every text they
+    embed (windows, and the words a Chinese claim is aligned with) in one call, leaving nothing
+    to encode while judging; with those vectors, the results are those of claims that retrieve
+    their own windows as they are judged."""
+    claims = [
+        Claim("c1", "同时，起诉书还要求撤销OpenAI对微软授予的许可。", (0, 10), language="zh"),
+        Claim("c2", "马斯克起诉了奥特曼和布罗克曼。", (0, 10), language="zh"),
+        Claim("c3", "OpenAI raised $1 billion in pledges in 2015.", (0, 10)),
+        Claim("c4", "The complaint was filed in August 2024.", (0, 10)),
+    ]
+    source = _source()
+    monkeypatch.setattr(embed, "_stored", lambda: VectorCache(tmp_path / "v.sqlite", 512))
+    embed._vectors.clear()  # nothing embedded yet, but the claims (as the warm judge does)
+    warm_up(claims)
+    model = embed._model()
+    calls: list[int] = []
+    encode = model.encode
+    monkeypatch.setattr(model, "encode", lambda texts: calls.append(len(texts)) or encode(texts))
+    together = assess_claims(claims, [source], MatchSettings())
+    assert len(calls) == 1 and calls[0] > 2 * len(claims)  # the windows and the words
+    monkeypatch.setattr(verdict, "_retrievals", lambda *args: {})  # none done ahead
+    alone = assess_claims(claims, [source], MatchSettings())
+    assert [(r.verdict, r.score, r.evidence) for r in alone] == [
+        (r.verdict, r.score, r.evidence) for r in together
+    ]
