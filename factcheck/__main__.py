@@ -1,7 +1,5 @@
 """``python -m factcheck``: the same as the ``factcheck`` command."""
 
-import sys
+from factcheck.cli import run
 
-from factcheck.cli import main
-
-sys.exit(main())
+run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -299,6 +300,24 @@ def test_judge_reads_and_writes_jsonl() -> None:
     assert [answer["id"] for answer in answers] == ["a", "b"]
     assert answers[0]["evidence"][0]["index"] == 1
     assert answers[0]["label"] == "supported"
+
+
+def test_exit_handlers_run_before_the_command_exits(tmp_path: Path) -> None:
+    """The command leaves without finalising the interpreter, but after its exit handlers:
+    the vectors `judge` encoded in this process are stored at exit, and its output is whole."""
+    line = {"id": "a", "claim": "Musk sued OpenAI.", "evidence": "Musk sued OpenAI in 2024."}
+    result = run_cli(
+        "judge",
+        "-",
+        stdin=json.dumps(line) + "\n",
+        environment={"FACTCHECK_CACHE_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "a"
+    (store,) = tmp_path.glob("vectors-*.sqlite")
+    with sqlite3.connect(store) as connection:
+        (stored,) = connection.execute("SELECT COUNT(*) FROM vectors").fetchone()
+    assert stored >= 2  # the claim and its evidence at least
 
 
 def test_judge_rejects_a_bad_line_with_its_number() -> None:
