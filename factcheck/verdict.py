@@ -10,7 +10,7 @@ rather than ``not_supported``, and attaches quotes with text-fragment links.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -40,6 +40,7 @@ VERIFY_CONTRADICT_SIMILARITY = 0.2
 VERIFY_NEGATION_CONTRADICT_COVERAGE = 0.8
 DOCUMENT_HEAD_CHARS = 2000  # where an undated source's own date is looked for
 EMBED_TOGETHER = 16  # claims whose new texts are encoded in one call (their vectors stay cached)
+HELD_SENTENCES = 100_000  # ... as long as their retrievals span no more sentences than this
 SMALL_COUNT = 10  # bare counts up to ten are often written as words ("two leaders"): not key
 
 
@@ -175,9 +176,9 @@ def assess_claims(
 ) -> tuple[ClaimResult, ...]:
     """Judge every claim against the sources it cites (all sources when it names none).
 
-    Claims go EMBED_TOGETHER at a time: their windows are retrieved first, so that the texts
-    they will embed are encoded in one call, which fills the encoder's batches (one claim's
-    few new words leave them mostly empty)."""
+    Claims go up to EMBED_TOGETHER at a time: their windows are retrieved first, so that the
+    texts they will embed are encoded in one call, which fills the encoder's batches (one
+    claim's few new words leave them mostly empty)."""
     prepared: dict[str, _Prepared] = {}
     for source in sources:
         if source.ok and source.text.strip():
@@ -185,8 +186,7 @@ def assess_claims(
             texts = tuple(source.text[a:b] for a, b in spans)
             prepared[source.id] = _Prepared(source, spans, texts)
     results: list[ClaimResult] = []
-    for start in range(0, len(claims), EMBED_TOGETHER):
-        chunk = claims[start : start + EMBED_TOGETHER]
+    for chunk in _embedding_chunks(claims, sources, prepared):
         retrievals = [_retrievals(claim, sources, prepared, settings) for claim in chunk]
         vectors(
             [
@@ -202,6 +202,29 @@ def assess_claims(
         )
     save_vectors()  # for the next run (a worker's memory goes with it)
     return tuple(results)
+
+
+def _embedding_chunks(
+    claims: Sequence[Claim], sources: Sequence[Source], prepared: Mapping[str, _Prepared]
+) -> Iterator[list[Claim]]:
+    """The claims in order, cut into runs of at most EMBED_TOGETHER whose retrievals (a few
+    numbers per sentence, held until the claims are judged) span at most HELD_SENTENCES
+    sentences; a claim against a longer source goes alone."""
+    chunk: list[Claim] = []
+    held = 0
+    for claim in claims:
+        size = sum(
+            len(prepared[source.id].sentences)
+            for source in candidate_sources(claim, sources)
+            if source.id in prepared
+        )
+        if chunk and (len(chunk) == EMBED_TOGETHER or held + size > HELD_SENTENCES):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(claim)
+        held += size
+    if chunk:
+        yield chunk
 
 
 def _retrievals(

@@ -292,3 +292,28 @@ def test_claims_embed_their_new_texts_together_with_the_same_results(
     assert [(r.verdict, r.score, r.evidence) for r in alone] == [
         (r.verdict, r.score, r.evidence) for r in together
     ]
+
+
+def test_claims_hold_their_retrievals_together_up_to_a_number_of_sentences(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chunk of claims whose windows are retrieved ahead stops at EMBED_TOGETHER claims or
+    at HELD_SENTENCES sentences retrieved over, whichever comes first; a claim on no obtained
+    source adds nothing, and every claim is in exactly one chunk, in order."""
+    source = _source()  # four sentences
+    sentences = tuple(source.text[a:b] for a, b in verdict.source_sentences(source))
+    prepared = {source.id: verdict._Prepared(source, (), sentences)}
+    gone = Source("S2", "https://example.org/gone", SourceStatus.TIMEOUT)
+    claims = [Claim(f"c{i}", "Musk sued.", (0, 1), source_urls=(source.url,)) for i in range(5)]
+    claims.insert(1, Claim("x", "Musk sued.", (0, 1), source_urls=(gone.url,)))
+
+    def chunk_ids(together: int, held: int) -> list[list[str]]:
+        monkeypatch.setattr(verdict, "EMBED_TOGETHER", together)
+        monkeypatch.setattr(verdict, "HELD_SENTENCES", held)
+        chunks = verdict._embedding_chunks(claims, [source, gone], prepared)
+        return [[claim.id for claim in chunk] for chunk in chunks]
+
+    assert len(sentences) == 4
+    assert chunk_ids(16, 8) == [["c0", "x", "c1"], ["c2", "c3"], ["c4"]]
+    assert chunk_ids(2, 100) == [["c0", "x"], ["c1", "c2"], ["c3", "c4"]]
+    assert chunk_ids(16, 1) == [["c0"], ["x"], ["c1"], ["c2"], ["c3"], ["c4"]]  # each alone
