@@ -130,7 +130,9 @@ def _snapshot_path(weights: Path, backend: type) -> Path | None:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    prune(directory, "use-*", f"use-model-{key}")  # earlier keys, and the earlier format
+    # Snapshots of earlier keys, the earlier format, and what a process stopped while writing.
+    for pattern in ("use-*", ".use-model-*"):
+        prune(directory, pattern, f"use-model-{key}")
     return directory / f"use-model-{key}"
 
 
