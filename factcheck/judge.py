@@ -133,15 +133,26 @@ def judge_pairs(
         _warm_up()
     context = multiprocessing.get_context(method)
     pending: deque[AsyncResult[list[JudgeOutcome]]] = deque()
-    from factcheck.embed import one_thread_each
-
-    with context.Pool(workers, initializer=one_thread_each) as pool:
+    with context.Pool(workers, initializer=_start_worker) as pool:
         for batch in _chunks(itertools.chain(head, iterator), chunk):
             pending.append(pool.apply_async(_judge_chunk, (batch,)))
             while len(pending) >= workers * 4:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+        pool.close()  # the workers leave on their own (storing their vectors), not terminated
+        pool.join()
+
+
+def _start_worker() -> None:
+    """Set up a pool worker: one BLAS thread (the workers keep every core busy), and the
+    vectors it encoded stored when it leaves, since a worker skips the exit handlers."""
+    from multiprocessing.util import Finalize
+
+    from factcheck.embed import one_thread_each, save_vectors
+
+    one_thread_each()
+    Finalize(None, save_vectors, exitpriority=0)
 
 
 def parse_item(line: str, number: int) -> JudgeItem:

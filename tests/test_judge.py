@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import uuid
+from pathlib import Path
 
 import pytest
 
+from factcheck import embed
 from factcheck.errors import UsageError
 from factcheck.judge import JudgeItem, judge_jsonl, judge_pairs, parse_item
+from factcheck.vector_cache import VectorCache
 
 EVIDENCE = ["Cookie notice.", "Paris is the capital and largest city of France.", "Footer."]
 
@@ -94,3 +98,17 @@ def test_a_bad_line_among_many_is_raised_in_its_turn_by_the_pool() -> None:
         assert json.loads(next(outcomes))["label"]
     with pytest.raises(UsageError, match="line 21 is not JSON"):
         next(outcomes)
+
+
+def test_pool_workers_store_the_vectors_they_encoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker leaves without the exit handlers: the vectors it encoded are stored when the
+    pool ends all the same, for the next run."""
+    store = tmp_path / "vectors.sqlite"
+    monkeypatch.setattr(embed, "_stored", lambda: VectorCache(store, embed.DIMENSIONS))
+    run = uuid.uuid4().hex  # texts no earlier test has encoded
+    claims = [f"Item {run} number {i} says Paris is the capital of France." for i in range(12)]
+    items = [JudgeItem(i, claim, (claim,)) for i, claim in enumerate(claims)]
+    assert len(list(judge_pairs(items, processes=2, chunk=3))) == len(items)
+    assert set(VectorCache(store, embed.DIMENSIONS).get(claims)) == set(claims)
