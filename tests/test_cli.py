@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,6 +107,13 @@ def test_offline_with_recording_mode_is_a_usage_error() -> None:
     assert_one_line_error(run_cli("verify", SEED_ARTICLE, "--offline", "--record-mode", "all"))
 
 
+def verify_seed(out: Path, *options: str | Path, **run: Any) -> subprocess.CompletedProcess[str]:
+    """`factcheck verify` on the seed article and claim set, offline, into ``out``."""
+    return run_cli(
+        "verify", SEED_ARTICLE, "--claims", SEED_CLAIMS, "--offline", "--out", out, *options, **run
+    )
+
+
 @pytest.fixture(scope="module")
 def seed_run(
     tmp_path_factory: pytest.TempPathFactory,
@@ -113,16 +121,10 @@ def seed_run(
     """The seed verified offline once, with every report format, sockets refused."""
     work = tmp_path_factory.mktemp("seed")
     out = work / "report"
-    result = run_cli(
-        "verify",
-        SEED_ARTICLE,
-        "--claims",
-        SEED_CLAIMS,
+    result = verify_seed(
+        out,
         "--cassette",
         SEED_CASSETTE,
-        "--offline",
-        "--out",
-        out,
         "--format",
         "md,json,html,claimreview,junit",
         no_network=work,
@@ -189,17 +191,7 @@ def test_replaying_twice_writes_the_same_reports(tmp_path: Path) -> None:
     outputs = []
     for run in ("first", "second"):
         out = tmp_path / run
-        result = run_cli(
-            "verify",
-            SEED_ARTICLE,
-            "--claims",
-            SEED_CLAIMS,
-            "--offline",
-            "--out",
-            out,
-            "-q",
-            environment={"SOURCE_DATE_EPOCH": "1723075200"},
-        )
+        result = verify_seed(out, "-q", environment={"SOURCE_DATE_EPOCH": "1723075200"})
         assert result.returncode == 0, result.stderr
         outputs.append({name: (out / name).read_bytes() for name in REPORT_NAMES})
     assert outputs[0] == outputs[1]
@@ -238,18 +230,7 @@ def test_fail_on_contradicted_follows_the_verdicts(
 
 def test_fail_on_unverifiable_exits_one(tmp_path: Path) -> None:
     """--fail-on unverifiable exits 1 on the seed, whose unrecorded links leave claims open."""
-    result = run_cli(
-        "verify",
-        SEED_ARTICLE,
-        "--claims",
-        SEED_CLAIMS,
-        "--offline",
-        "--quiet",
-        "--out",
-        tmp_path,
-        "--fail-on",
-        "unverifiable",
-    )
+    result = verify_seed(tmp_path, "--quiet", "--fail-on", "unverifiable")
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
 
