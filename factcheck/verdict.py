@@ -213,11 +213,7 @@ def _embedding_chunks(
     chunk: list[Claim] = []
     held = 0
     for claim in claims:
-        size = sum(
-            len(prepared[source.id].sentences)
-            for source in candidate_sources(claim, sources)
-            if source.id in prepared
-        )
+        size = sum(len(item.sentences) for item in _obtained(claim, sources, prepared))
         if chunk and (len(chunk) == EMBED_TOGETHER or held + size > HELD_SENTENCES):
             yield chunk
             chunk, held = [], 0
@@ -235,15 +231,21 @@ def _retrievals(
 ) -> dict[str, Retrieval]:
     """The claim's retrieval over each obtained source it is judged on, by source id."""
     return {
-        source.id: retrieve(
+        item.source.id: retrieve(
             claim.text,
-            prepared[source.id].sentences,
+            item.sentences,
             window=settings.window_sentences,
             candidates=settings.candidates,
         )
-        for source in candidate_sources(claim, sources)
-        if source.id in prepared
+        for item in _obtained(claim, sources, prepared)
     }
+
+
+def _obtained(
+    claim: Claim, sources: Sequence[Source], prepared: Mapping[str, _Prepared]
+) -> list[_Prepared]:
+    """The sources the claim is judged on that were obtained, prepared."""
+    return [prepared[s.id] for s in candidate_sources(claim, sources) if s.id in prepared]
 
 
 def warm_up(claims: Sequence[Claim]) -> None:
@@ -291,9 +293,8 @@ def assess_claim(
 ) -> ClaimResult:
     """One claim's verdict, score, reason and evidence (``retrievals``: the claim's over its
     sources, by source id, where done already)."""
-    candidates = candidate_sources(claim, sources)
-    unobtained = [s for s in candidates if s.id not in prepared]
-    usable = [prepared[s.id] for s in candidates if s.id in prepared]
+    unobtained = [s for s in candidate_sources(claim, sources) if s.id not in prepared]
+    usable = _obtained(claim, sources, prepared)
     if not usable:
         return ClaimResult(claim, Verdict.UNVERIFIABLE, 0.0, _not_obtained(unobtained, none=True))
     judgements = [
