@@ -5,13 +5,29 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install bytecode browser demo test lint typecheck eval bench clean
+.PHONY: install lock bytecode browser demo test lint typecheck eval bench clean
 
-$(STAMP): pyproject.toml
+# Set-up installs exactly the committed lock, never what is newest today: uv itself from its own
+# small lock, then the whole environment from requirements.lock, hashes checked. `make lock`
+# re-resolves on purpose (commit both files); tests/test_package.py fails when pyproject.toml asks
+# for something the lock does not hold.
+LOCK := requirements.lock
+UV_LOCK := requirements-uv.lock
+COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11
+
+$(BIN)/uv: $(UV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(UV_LOCK)
+	touch $@
+
+$(STAMP): $(LOCK) pyproject.toml $(BIN)/uv
+	$(BIN)/uv pip sync --quiet --compile-bytecode --require-hashes --python $(BIN)/python $(LOCK)
+	$(BIN)/uv pip install --quiet --no-deps --no-build-isolation --python $(BIN)/python -e .
 	touch $(STAMP)
+
+lock: $(BIN)/uv
+	$(COMPILE) pyproject.toml --extra dev -o $(LOCK)
+	grep -E '^uv==' $(LOCK) | cut -d' ' -f1 | $(COMPILE) - -o $(UV_LOCK)
 
 install: $(STAMP)
 

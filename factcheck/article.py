@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from factcheck import lang
+from factcheck import _yaml, lang
 from factcheck.errors import ArticleError
 from factcheck.mdinline import plain_text, split_sentences, visible_text
 from factcheck.models import Article, Link, LinkKind, Sentence
 from factcheck.textdecode import decode_article
 
-__all__ = ["decode_article", "load_article", "load_yaml", "parse_article", "url_problem"]
+__all__ = ["decode_article", "load_article", "parse_article", "url_problem"]
 
 PROMOTION_REASON = "promotion/navigation after the article"
 # Longer "articles" are dumps or the wrong file: 10 MB of prose took 4 minutes and 1 GB to extract
@@ -93,11 +93,14 @@ def _front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object], in
     block = text[4 : closing.start()]
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
     try:
-        data = load_yaml(block)
+        data = _yaml.load(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
-        warnings.append(f"front matter is not valid YAML{where}: ignored; fix or remove it")
+        problem = getattr(exc, "problem", None) or "syntax error"
+        warnings.append(
+            f"front matter is not valid YAML{where}: {problem}; ignored: fix or remove it"
+        )
         return {}, body_start
     if data is None:
         return {}, body_start
@@ -107,28 +110,6 @@ def _front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object], in
             return {}, body_start
         return {}, 0  # a thematic break opening the article, not front matter
     return {str(key): value for key, value in data.items()}, body_start
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML with dates left as text: PyYAML raises a bare ValueError on 2024-13-45.
-    libyaml parses when it is there (a claim set reads ten times faster)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml(text: str) -> object:
-    """``yaml.safe_load`` for hand-written YAML (front matter, claim sets): dates stay strings,
-    and every failure is a ``yaml.YAMLError`` (a 5,000-deep list overflows the parser's stack)."""
-    try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader: no python tags
-    except RecursionError as exc:
-        raise yaml.YAMLError("it is nested too deeply") from exc
-    except (ValueError, OverflowError) as exc:
-        raise yaml.YAMLError(str(exc)) from exc
 
 
 def _scalar(value: object) -> bool:

@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from factcheck import lang
+from factcheck import _yaml, lang
 from factcheck.anchors import find_anchors
-from factcheck.article import load_yaml, url_problem
+from factcheck.article import url_problem
 from factcheck.errors import ClaimSetError
 from factcheck.mdinline import visible_text
 from factcheck.models import Anchor, AnchorKind, Article, Claim, ClaimKind, Sentence
@@ -273,18 +273,6 @@ _HEADER = """\
 """
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block-style YAML, unicode kept, spans written inline as [start, end]."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = len(data) == 2 and all(isinstance(item, int) for item in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_Dumper.add_representer(list, _represent_list)
-
-
 def dump_claim_set(article: Article, claims: Sequence[Claim]) -> str:
     """A claim set as YAML a person can read and edit (header comment says how)."""
     data: dict[str, Any] = {
@@ -306,15 +294,7 @@ def dump_claim_set(article: Article, claims: Sequence[Claim]) -> str:
             for claim in claims
         ],
     }
-    body = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
-        default_flow_style=False,
-    )
-    return _HEADER + body
+    return _HEADER + _yaml.dump(data)
 
 
 def load_claim_set(text: str, article: Article, *, path: str = "") -> tuple[Claim, ...]:
@@ -332,7 +312,7 @@ def load_claim_set(text: str, article: Article, *, path: str = "") -> tuple[Clai
 
 def _load_claim_set(text: str, article: Article) -> tuple[Claim, ...]:
     try:
-        data = load_yaml(text)
+        data = _yaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

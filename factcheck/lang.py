@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
+from factcheck import _yaml
 
 if TYPE_CHECKING:
     from factcheck.cedict import Cedict
@@ -118,10 +118,6 @@ def load_chinese() -> None:
     _cedict()
 
 
-# Our own data files are read with libyaml when PyYAML has it (10x faster, same data).
-_DATA_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 # --- name aliases -------------------------------------------------------------------------
 
 
@@ -136,7 +132,7 @@ class NameEntry:
 
 
 def _load_alias_file(text: str) -> tuple[NameEntry, ...]:
-    data = yaml.load(text, Loader=_DATA_LOADER) or {}
+    data = _yaml.load(text) or {}
     entries: list[NameEntry] = []
     for item in data.get("names", []):
         en = tuple(str(name) for name in item.get("en", []))
@@ -219,7 +215,7 @@ def _cedict_path() -> Path:
 def _lexicon() -> dict[str, tuple[str, ...]]:
     """Gloss overrides from factcheck/data/lexicon.yaml (an empty list drops the word)."""
     text = resources.files("factcheck").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_DATA_LOADER) or {}
+    data = _yaml.load(text) or {}
     return {
         str(word): tuple(str(gloss).lower() for gloss in glosses or ())
         for word, glosses in (data.get("words") or {}).items()

@@ -4,7 +4,7 @@
 transports, so every request the fetcher makes is recorded or replayed there. What this module
 adds around vcrpy:
 
-* cassettes are read and written with ``yaml.safe_load``/``yaml.safe_dump``, bodies decoded
+* cassettes are read and written with ``_yaml.load``/``_yaml.dump`` (safe YAML), bodies decoded
   (``decode_compressed_response``), ``authorization``/``cookie``/``set-cookie`` headers and
   credentials in query strings scrubbed before anything is written;
 * a cassette that does not parse is a :class:`~factcheck.errors.CassetteError` up front, not a
@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpcore
 import yaml
 
+from factcheck import _yaml
 from factcheck.errors import CassetteError, UsageError
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
@@ -156,47 +157,23 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-class _SafeDumper(yaml.SafeDumper):
-    """Safe YAML with multi-line bodies as literal blocks where YAML allows it."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_SafeDumper.add_representer(str, _represent_str)
-
-
-def safe_load(text: str) -> Any:
-    """yaml.safe_load, through libyaml when it is there (a cassette of a long page is megabytes of
-    YAML: the pure-Python parser takes most of a second)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 class SafeYamlSerializer:
-    """vcrpy serializer over ``yaml.safe_load``/``yaml.safe_dump``: a cassette cannot run code."""
+    """vcrpy serializer over safe YAML (``_yaml``): a cassette cannot run code."""
 
     @staticmethod
     def deserialize(cassette_string: str) -> Any:
-        return safe_load(cassette_string)
+        return _yaml.load(cassette_string)
 
     @staticmethod
     def serialize(cassette_dict: dict[str, Any]) -> str:
-        return yaml.dump(
-            cassette_dict,
-            Dumper=_SafeDumper,
-            allow_unicode=True,
-            sort_keys=False,
-            width=100,
-        )
+        return _yaml.dump(cassette_dict)
 
 
 def check_cassette(path: Path) -> int:
     """The number of interactions in a readable cassette; CassetteError saying what is wrong
     otherwise (bad encoding, bad YAML, a truncated or foreign structure)."""
     try:
-        data = safe_load(path.read_text(encoding="utf-8"))
+        data = _yaml.load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise CassetteError(f"cassette {path} is not UTF-8 text ({exc.reason}); {_REDO}") from exc
     except yaml.constructor.ConstructorError as exc:
@@ -204,19 +181,14 @@ def check_cassette(path: Path) -> int:
             f"cassette {path} holds a YAML tag that safe loading refuses ({exc.problem}); "
             f"a cassette is plain data: {_REDO}"
         ) from exc
+    except _yaml.Unreadable as exc:
+        raise CassetteError(f"cassette {path} cannot be read: {exc.problem}; {_REDO}") from exc
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}" if where is not None else ""
         raise CassetteError(
             f"cassette {path} is not valid YAML{at}; it may be truncated: "
             "restore it, or re-record it with --record-mode all"
-        ) from exc
-    except RecursionError as exc:
-        raise CassetteError(f"cassette {path} is nested too deeply to read; {_REDO}") from exc
-    except ValueError as exc:
-        # PyYAML's own constructors raise ValueError for scalars such as the date 2024-13-45.
-        raise CassetteError(
-            f"cassette {path} holds a value YAML cannot read ({_one_line(exc)}); {_REDO}"
         ) from exc
     except OSError as exc:
         raise CassetteError(f"cassette {path} cannot be read: {exc.strerror}") from exc

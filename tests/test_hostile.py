@@ -227,7 +227,11 @@ UNUSABLE = [
         lambda d: ["report", _write(d, "saved.json", '{"schema_version": 1, "article": []}')],
         ("article", "re-run `factcheck verify`"),
     ),
-    Bad("claim set nested 5,000 deep", _claims(f"claims: {DEEP}\n"), ("claim #1", "mapping")),
+    Bad(
+        "claim set nested 5,000 deep",
+        _claims(f"claims: {DEEP}\n"),
+        ("claim set is not valid YAML", "nests more than 100 levels deep"),
+    ),
     Bad(
         "claim set with an alias bomb as an id",
         _claims(f"article:\n{ALIAS_BOMB}claims:\n- id: *i\n  text: {ONE_CLAIM}\n"),
@@ -238,7 +242,11 @@ UNUSABLE = [
         _cassette("interactions:\n- recorded_at: 2024-13-45\n"),
         ("cassette",),
     ),
-    Bad("cassette nested 5,000 deep", _cassette(f"x: {DEEP}\n"), ("cassette",)),
+    Bad(
+        "cassette nested 5,000 deep",
+        _cassette(f"x: {DEEP}\n"),
+        ("cassette", "nests more than 100 levels deep"),
+    ),
 ]
 if os.geteuid() != 0:  # root writes through any permission bits
     UNUSABLE.append(Bad("--out in a read-only directory", _unwritable_out, ("permission denied",)))

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import subprocess
 import sys
+import sysconfig
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 import factcheck
 
@@ -39,3 +51,119 @@ def test_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "claims" / "openai-leadership-2024-08-08"
+
+
+def _pins() -> list[str]:
+    """requirements.lock's entries, one string each: the pin, its marker, its hashes."""
+    return re.split(r"\n(?=[A-Za-z0-9])", (ROOT / "requirements.lock").read_text())[1:]
+
+
+def _locked() -> dict[str, Version]:
+    """The version the lock pins for each package on this interpreter, by canonical name."""
+    locked = {}
+    for pin in _pins():
+        requirement = Requirement(pin.split(" \\", 1)[0])
+        if requirement.marker is None or requirement.marker.evaluate():
+            [spec] = requirement.specifier
+            locked[canonicalize_name(requirement.name)] = Version(spec.version)
+    return locked
+
+
+def test_lock_holds_what_pyproject_asks_for() -> None:
+    """Every runtime and dev requirement of pyproject.toml is pinned in requirements.lock at a
+    version its range allows, every pin carries hashes, and uv's own lock pins the same uv."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [
+        Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    ]
+    locked = _locked()
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in locked, f"{name} is in pyproject.toml but not in the lock: run make lock"
+        assert requirement.specifier.contains(locked[name], prereleases=True), (
+            f"{name}=={locked[name]} is outside {requirement.specifier}: run make lock"
+        )
+    assert all("--hash=sha256:" in pin and "==" in pin.split(" \\")[0] for pin in _pins())
+    uv = dict(re.findall(r"^(uv)==(\S+)", (ROOT / "requirements-uv.lock").read_text(), re.M))
+    assert Version(uv["uv"]) == locked["uv"]
+
+
+@pytest.mark.slow
+def test_wheel_verifies_the_seed_away_from_the_repo(tmp_path: Path) -> None:
+    """The built wheel, installed in a fresh venv and run from another directory, carries its data
+    files and templates: it verifies the seed offline and writes every report format."""
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    [wheel] = wheels.glob("factcheck_citations-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python3*/site-packages"))
+    # The dependencies come from the project's environment; factcheck itself only from the wheel
+    # (a path in a .pth file is searched after the venv's own site-packages, and its editable
+    # finder is not run).
+    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+        names = archive.namelist()
+    assert {"factcheck/templates/report.html.j2", "factcheck/data/combiner.json"} <= set(names)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    for name in ("article.md", "claims.yaml"):
+        shutil.copy(SEED / name, work / name)
+    shutil.copy(ROOT / "cassettes" / "openai-leadership-2024-08-08.yaml", work / "seed.yaml")
+    python = venv / "bin" / "python"
+    where = subprocess.run(
+        [python, "-c", "import factcheck; print(factcheck.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=work,
+    )
+    assert where.stdout.startswith(str(site))
+    result = subprocess.run(
+        [
+            python,
+            "-m",
+            "factcheck",
+            "verify",
+            "article.md",
+            "--claims",
+            "claims.yaml",
+            "--offline",
+            "--cassette",
+            "seed.yaml",
+            "--out",
+            "report",
+            "--format",
+            "md,json,html,claimreview,junit",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads((work / "report" / "report.json").read_text())
+    assert report["summary"]["supported"] >= 1 and len(report["claims"]) == 40
+    for name in ("report.md", "report.html", "claimreview.jsonld", "junit.xml"):
+        assert (work / "report" / name).stat().st_size > 0
