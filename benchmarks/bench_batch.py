@@ -43,8 +43,7 @@ def make_articles(folder: Path, copies: int) -> list[Path]:
 def matching_only(folder: Path) -> dict[str, float]:
     """Seconds to judge every article's claims one article at a time, and all together."""
     sys.path.insert(0, str(ROOT))
-    from factcheck.article import load_article
-    from factcheck.claims import extract_claims
+    from factcheck.claims import extract_claims, load_article
     from factcheck.pipeline import (
         Recording,
         build_report,

@@ -24,9 +24,9 @@ MIB = 1024 * 1024
 
 
 def forget_stored_vectors() -> None:
-    """Remove the sentence vectors earlier runs stored (``factcheck.vector_cache``), so that
+    """Remove the sentence vectors earlier runs stored (``factcheck.judge._vectors``), so that
     the next run encodes every text, as on input it has never seen."""
-    from factcheck.cache import cache_dir
+    from factcheck._cache import cache_dir
 
     for stored in cache_dir().glob("vectors-*.sqlite*"):
         stored.unlink()

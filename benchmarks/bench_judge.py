@@ -10,7 +10,7 @@ Two inputs are built from ../shared/eval/wice_dev.jsonl (never copied into the r
 Each is judged ``--runs`` times by ``factcheck judge IN -o OUT``; the script prints the median
 wall time, claims/s, and the peak memory of the process tree (summed RSS of the command and its
 pool workers, and the largest single process). The vectors earlier runs stored are removed
-before each run, so every run encodes its texts (``factcheck.vector_cache``).
+before each run, so every run encodes its texts (``factcheck.judge._vectors``).
 
     .venv/bin/python benchmarks/bench_judge.py [--runs 3] [--limit N]
 """

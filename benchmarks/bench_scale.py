@@ -50,10 +50,10 @@ def _rows() -> list[dict[str, object]]:
 def one_point(layout: str, claims_count: int, sentences_count: int) -> dict[str, float]:
     """Build the inputs of one point, time build_report on them, return the figures."""
     sys.path.insert(0, str(ROOT))
+    from factcheck.judge import source_sentences
     from factcheck.models import Article, Claim, Passage, Source, SourceStatus
     from factcheck.pipeline import build_report
     from factcheck.settings import Settings
-    from factcheck.verdict import source_sentences
 
     rows = _rows()
     pool = list(dict.fromkeys(str(s) for row in rows for s in row["evidence_sentences"]))  # type: ignore[attr-defined]

@@ -32,8 +32,8 @@ from train_combiner import (
     out_of_fold,
 )
 
-from factcheck.combiner import shipped
-from factcheck.verdict import label_for
+from factcheck.judge import label_for
+from factcheck.judge._combiner import shipped
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ ABLATION_COLUMNS = [
 
 def throughput(path: Path, processes: int, limit: int | None) -> tuple[int, float, float, float]:
     """(claims, seconds, claims/s, peak RSS MiB of the largest process) for judge_pairs."""
-    from factcheck.judge import JudgeItem, judge_pairs
+    from factcheck.judge._batch import JudgeItem, judge_pairs
 
     lines = path.read_text(encoding="utf-8").splitlines()[:limit]
     items = []

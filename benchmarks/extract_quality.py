@@ -24,9 +24,9 @@ from pathlib import Path
 import trafilatura
 from bs4 import BeautifulSoup
 
-from factcheck.charset import decode_body
+from factcheck._charset import decode_body
 from factcheck.extract import extract_document
-from factcheck.htmltext import fallback_paragraphs, parse_html
+from factcheck.extract._html import fallback_paragraphs, parse_html
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "extract"
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff10-\uff19]|[^\W_]+")

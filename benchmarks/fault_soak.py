@@ -43,11 +43,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from server import LocalServer, Reply, Request  # noqa: E402
 
-from factcheck.article import parse_article  # noqa: E402
-from factcheck.claims import extract_claims  # noqa: E402
+from factcheck.claims import extract_claims, parse_article  # noqa: E402
 from factcheck.models import Report, SourceStatus, Verdict  # noqa: E402
 from factcheck.pipeline import verify  # noqa: E402
-from factcheck.reports import FORMATS, ReportOptions, write_reports  # noqa: E402
+from factcheck.report._write import FORMATS, ReportOptions, write_reports  # noqa: E402
 from factcheck.settings import FetchSettings, Settings  # noqa: E402
 
 # Share of each fault among the failing answers.

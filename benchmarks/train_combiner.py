@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/train_combiner.py            # fit on dev sets, write JSON
     .venv/bin/python benchmarks/train_combiner.py --ablation # CV table: what each part adds
 
-Each data set supervises only the distinctions it labels (see factcheck/combiner.py): every set
+Each data set supervises only the distinctions it labels (see factcheck/judge/_combiner.py):
+every set
 the ``support`` stage; sets with ``contradicted`` rows the ``contradiction`` stage; sets with
 ``partially_supported`` rows the ``partial`` stage. Sets are weighted equally within a stage.
 Figures are out-of-fold: repeated k-fold, grouped (rows sharing a ``premise_group`` stay in one
@@ -24,9 +25,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.combiner import STAGES, Combiner, Stage, fit_stage  # noqa: E402
-from factcheck.features import FEATURES  # noqa: E402
-from factcheck.verdict import label_for, rank_evidence  # noqa: E402
+from factcheck.judge import label_for, rank_evidence  # noqa: E402
+from factcheck.judge._combiner import STAGES, Combiner, Stage, fit_stage  # noqa: E402
+from factcheck.judge._features import FEATURES  # noqa: E402
 
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 DEV_FILES = ("wice_dev", "xnli_zh_en_dev", "climate_fever_dev", "attributionbench_dev")

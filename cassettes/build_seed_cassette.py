@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from server import LocalServer, Reply  # noqa: E402
 
 from factcheck.fetch import fetch_sources  # noqa: E402
-from factcheck.guard import AddressPolicy, GuardedTransport  # noqa: E402
-from factcheck.recording import SafeYamlSerializer, cassette  # noqa: E402
+from factcheck.fetch._guard import AddressPolicy, GuardedTransport  # noqa: E402
+from factcheck.fetch._recording import SafeYamlSerializer, cassette  # noqa: E402
 from factcheck.settings import FetchSettings  # noqa: E402
 
 SEED_URL = "https://www.documentcloud.org/documents/25031741-elon-vs-openai-again"

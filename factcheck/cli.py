@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from factcheck.models import Article, Claim, Report, Source
     from factcheck.pipeline import Recording
-    from factcheck.reports import ReportOptions
+    from factcheck.report import ReportOptions
 
 EXIT_OK = 0
 EXIT_FAIL_ON = 1  # done, but a verdict named in --fail-on occurred
@@ -68,9 +68,8 @@ def extract(article: Path, output: Path | None) -> None:
     Example:
       factcheck extract claims/openai-leadership-2024-08-08/article.md -o claims.yaml
     """
-    from factcheck.article import load_article
-    from factcheck.claims import dump_claim_set, extract_claims
-    from factcheck.fileio import write_atomic
+    from factcheck._fileio import write_atomic
+    from factcheck.claims import dump_claim_set, extract_claims, load_article
 
     parsed = load_article(article)
     _warn(parsed.warnings)
@@ -160,7 +159,7 @@ def verify(
           --claims claims/openai-leadership-2024-08-08/claims.yaml --offline \\
           --cassette cassettes/openai-leadership-2024-08-08.yaml --fail-on contradicted
     """
-    from factcheck.warmup import WarmJudge
+    from factcheck.judge import WarmJudge
 
     format_list = _parse_formats(formats)
     fail_verdicts = _parse_verdicts(fail_on)
@@ -174,8 +173,7 @@ def verify(
     # fetched (on a second core); leaving the command stops it. What only this process needs
     # is imported after the fork.
     judge = click.get_current_context().with_resource(WarmJudge(settings.match))
-    from factcheck.article import load_article
-    from factcheck.claims import extract_claims, load_claim_set
+    from factcheck.claims import extract_claims, load_article, load_claim_set
     from factcheck.pipeline import build_reports, fetch, gather_urls, sources_for
 
     inputs: list[tuple[Path, Article, Sequence[Claim]]] = []
@@ -227,7 +225,7 @@ def verify(
         if console is not None:
             _print_summary(console, report, target, options)
     if len(inputs) > 1:
-        from factcheck.reports import write_index
+        from factcheck.report import write_index
 
         index = write_index([(target, report) for target, report in reports], out_dir)
         if console is not None:
@@ -266,7 +264,7 @@ def report(
     Example:
       factcheck report factcheck-report/report.json --format claimreview,junit
     """
-    from factcheck.report_json import load_report
+    from factcheck.report import load_report
 
     saved = load_report(report_json)
     fail_verdicts = _parse_verdicts(fail_on)
@@ -304,7 +302,7 @@ def judge(input_file: IO[bytes], output: Path | None) -> None:
         for line in lines:
             click.echo(line)
         return
-    from factcheck.fileio import write_atomic
+    from factcheck._fileio import write_atomic
 
     write_atomic(
         output, "".join(f"{line}\n" for line in lines), hint="choose a writable path for -o"
@@ -430,7 +428,7 @@ def _settings(*, timeout: float, allow_private: bool) -> Any:
 
 
 def _report_options(fail_on: frozenset[Verdict], reviewer: str) -> ReportOptions:
-    from factcheck.reports import ReportOptions
+    from factcheck.report import ReportOptions
 
     return ReportOptions(fail_on=fail_on, reviewer=reviewer)
 
@@ -438,7 +436,7 @@ def _report_options(fail_on: frozenset[Verdict], reviewer: str) -> ReportOptions
 def _write(
     report: Report, out_dir: Path, formats: Sequence[str], options: ReportOptions
 ) -> list[Path]:
-    from factcheck.reports import write_reports
+    from factcheck.report import write_reports
 
     return write_reports(report, out_dir, formats, options)
 
@@ -501,7 +499,7 @@ class _progress:
 
 
 def _print_summary(console: Console, report: Report, target: Path, options: ReportOptions) -> None:
-    from factcheck.terminal import render_summary
+    from factcheck.report import render_summary
 
     render_summary(report, console)
     if report.record_command:
@@ -512,7 +510,7 @@ def _print_summary(console: Console, report: Report, target: Path, options: Repo
         console.print(f"  {report.record_command}", markup=False, soft_wrap=True)
     console.print(f"Report written to {target}/", markup=False)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        from factcheck.report_junit import github_annotations
+        from factcheck.report import github_annotations
 
         for line in github_annotations(report, options):
             click.echo(line)

@@ -10,7 +10,7 @@ from faults import install_misbehaviours, site_stand_ins
 from server import LocalServer
 
 # ---------------------------------------------------------------- fetch fixtures (begin)
-# Owner: fetch (factcheck/fetch.py, guard.py, sites.py, recording.py, transfer.py).
+# Owner: fetch (factcheck/fetch/_fetch.py, guard.py, sites.py, recording.py, transfer.py).
 # The suite runs as `pytest --record-mode=none --block-network`: pytest-recording then patches
 # socket.connect and lets through only hosts matching `allowed_hosts` (regexes, re.match).
 # Local test servers live on 127.0.0.1-127.0.0.10, so those are allowed; nothing else is.

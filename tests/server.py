@@ -186,7 +186,7 @@ class LocalServer:
     def stop(self) -> None:
         """Stop serving and wait (a few seconds at most) for the answers still running, so no
         handler thread outlives the test (a process with threads is not forked, see
-        factcheck.warmup)."""
+        factcheck.judge._warm)."""
         self.stopping.set()
         self._server.shutdown()
         self._server.server_close()

@@ -1,4 +1,4 @@
-"""Tests for factcheck.anchors and factcheck.dates: numbers, money, dates, names, quotes."""
+"""Anchors and dates (factcheck.claims): numbers, money, dates, names, quotes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.anchors import find_anchors, format_number
+from factcheck.claims._anchors import find_anchors, format_number
 from factcheck.models import Anchor, AnchorKind
 
 REF = dt.date(2024, 8, 8)  # the seed article's date

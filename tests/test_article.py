@@ -1,4 +1,4 @@
-"""Tests for factcheck.article: front matter, sentences with offsets, links, decoding, errors."""
+"""Reading articles (factcheck.claims): front matter, sentences with offsets, links, errors."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.article import PROMOTION_REASON, load_article, parse_article
+from factcheck.claims._article import PROMOTION_REASON, load_article, parse_article
+from factcheck.claims._markdown import plain_text
 from factcheck.errors import ArticleError
-from factcheck.mdinline import plain_text
 from factcheck.models import Article, LinkKind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,7 +289,7 @@ def test_properties_any_markdown(text: str) -> None:
 @given(st.binary(max_size=200))
 def test_properties_any_bytes(data: bytes) -> None:
     """Any bytes: an Article or an ArticleError, nothing else."""
-    from factcheck.textdecode import decode_article
+    from factcheck._textdecode import decode_article
 
     try:
         text, _ = decode_article(data, "x.md")

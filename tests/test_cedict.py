@@ -1,4 +1,4 @@
-"""Tests for factcheck.cedict: the CC-CEDICT table, its cache file, and what happens when the
+"""Tests for factcheck.lang._cedict: the CC-CEDICT table, its cache file, and what happens when the
 cache is missing, corrupt, unwritable or removed."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import cedict, lang
-from factcheck.cache import cache_dir
+from factcheck._cache import cache_dir
+from factcheck.lang import _cedict as cedict
+from factcheck.lang import _language as lang
 
 # A few lines in CC-CEDICT's format, written for these tests (not taken from the dictionary).
 LINES = [

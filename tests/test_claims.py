@@ -1,4 +1,4 @@
-"""Tests for factcheck.claims: extraction from the seed, clause splitting, claim-set YAML."""
+"""Claims (factcheck.claims): extraction from the seed, clause splitting, claim-set YAML."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.article import load_article, parse_article
-from factcheck.claims import dump_claim_set, extract_claims, find_span, load_claim_set
+from factcheck.claims import load_article, parse_article
+from factcheck.claims._claims import dump_claim_set, extract_claims, find_span, load_claim_set
+from factcheck.claims._markdown import plain_text
 from factcheck.errors import ClaimSetError
-from factcheck.mdinline import plain_text
 from factcheck.models import AnchorKind, Article, Claim, ClaimKind
 
 ROOT = Path(__file__).resolve().parents[1]

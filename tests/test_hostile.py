@@ -31,8 +31,7 @@ from server import LocalServer, Reply
 from test_cli import ROOT, SEED_CASSETTE, assert_one_line_error, run_cli
 from test_warmup import child_pids
 
-from factcheck.article import load_article
-from factcheck.claims import extract_claims
+from factcheck.claims import extract_claims, load_article
 from factcheck.models import SourceStatus
 
 REPORT_FILES = ("report.md", "report.json", "report.html", "claimreview.jsonld", "junit.xml")
@@ -813,10 +812,10 @@ def _run_with_site(
 
 
 PLANTED_BUG = """
-import factcheck.claims
+import factcheck.claims._claims
 def _boom(*args, **kwargs):
     raise RuntimeError("planted bug")
-factcheck.claims.extract_claims = _boom
+factcheck.claims._claims.extract_claims = _boom
 """
 
 
@@ -869,12 +868,11 @@ _PAGE = (
 
 @pytest.fixture
 def credentialed_recording(tmp_path: Path) -> Iterator[tuple[Path, str, str, LocalServer]]:
-    """One link recorded through factcheck.recording.cassette: its URL carries user:password@
+    """One link recorded through factcheck.fetch._recording.cassette: its URL carries user:password@
     and token=, password=, api_key=, access_token= values; the server sets a cookie on a
     redirect (so the client sends Cookie: next) and again on the page; the redirect's Location
     carries a session= value. Yields the cassette, its text, the URL and the server."""
-    from factcheck.fetch import fetch_sources
-    from factcheck.recording import cassette
+    from factcheck.fetch import cassette, fetch_sources
     from factcheck.settings import FetchSettings
 
     headers = [("Content-Type", "text/html; charset=utf-8")]
@@ -927,8 +925,7 @@ def test_recorded_cassette_is_plain_data_and_replays(
     where values were, and replays offline to the same source."""
     import yaml
 
-    from factcheck.fetch import fetch_sources
-    from factcheck.recording import cassette
+    from factcheck.fetch import cassette, fetch_sources
     from factcheck.settings import FetchSettings
 
     path, text, url, _ = credentialed_recording
@@ -967,7 +964,7 @@ def test_a_cassette_with_python_tags_runs_nothing(tmp_path: Path, mode: str, pay
     """A cassette carrying python/* YAML tags is refused in every record mode (CassetteError)
     and nothing in it runs: the file it would create never appears."""
     from factcheck.errors import CassetteError
-    from factcheck.recording import cassette
+    from factcheck.fetch import cassette
 
     marker = tmp_path / "PWNED"
     body = payload.format(marker=marker)
@@ -990,8 +987,7 @@ def test_a_cassette_with_python_tags_runs_nothing(tmp_path: Path, mode: str, pay
 def test_fetch_sources_turns_odd_links_into_statuses(url: str) -> None:
     """Links the article layer already refuses also get a status from the fetcher itself
     (a claim set or a library caller may pass them): no exception."""
-    from factcheck.fetch import fetch_sources
-    from factcheck.recording import cassette
+    from factcheck.fetch import cassette, fetch_sources
     from factcheck.settings import FetchSettings
 
     with cassette(None, "none", offline=True):
@@ -1002,8 +998,7 @@ def test_fetch_sources_turns_odd_links_into_statuses(url: str) -> None:
 @pytest.mark.parametrize("url", ["http://[::1", "http://xn--/"])
 def test_fetch_sources_never_raises_for_a_malformed_url(url: str) -> None:
     """A malformed URL is a source with a status, never an exception for the whole run."""
-    from factcheck.fetch import fetch_sources
-    from factcheck.recording import cassette
+    from factcheck.fetch import cassette, fetch_sources
     from factcheck.settings import FetchSettings
 
     with cassette(None, "none", offline=True):

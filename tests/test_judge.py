@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import embed
 from factcheck.errors import UsageError
-from factcheck.judge import JudgeItem, judge_jsonl, judge_pairs, parse_item
-from factcheck.vector_cache import VectorCache
+from factcheck.judge import _embed as embed
+from factcheck.judge._batch import JudgeItem, judge_jsonl, judge_pairs, parse_item
+from factcheck.judge._vectors import VectorCache
 
 EVIDENCE = ["Cookie notice.", "Paris is the capital and largest city of France.", "Footer."]
 

@@ -1,4 +1,4 @@
-"""Tests for factcheck.lang: language id, tokenising, zh->en glosses and name aliases."""
+"""Tests for factcheck.lang._language: language id, tokenising, zh->en glosses and name aliases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck import lang
+from factcheck.lang import _language as lang
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for factcheck.longsource: retrieval over long sources through an inverted index, and
+"""Tests for factcheck.match._index: retrieval over long sources through an inverted index, and
 the promise that scoring only the windows that can rank changes nothing."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ import random
 
 import pytest
 
-from factcheck import longsource, match
-from factcheck.terms import claim_terms
+from factcheck.lang import claim_terms
+from factcheck.match import _index as longsource
+from factcheck.match import _retrieve as match
 
 _VOCABULARY = """court filed lawsuit against company founder billion dollars contract breach
 safety research team leader resigned joined rival startup months later said statement board

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from factcheck.lang import claim_terms
 from factcheck.match import retrieve, split_sentences
-from factcheck.terms import claim_terms
 
 
 def test_split_sentences_offsets_point_into_text() -> None:
@@ -95,7 +95,7 @@ def test_rank_sentences_is_a_stable_sort_by_coverage() -> None:
     as a stable argsort over all sentences would give."""
     import numpy as np
 
-    from factcheck.match import Window, rank_sentences
+    from factcheck.match._windows import Window, rank_sentences
 
     rng = np.random.default_rng(7)
     for _ in range(200):
@@ -114,8 +114,8 @@ def test_rank_sentences_is_a_stable_sort_by_coverage() -> None:
 
 def test_term_hits_finds_every_form() -> None:
     """A sentence's hits are the claim terms any of whose forms it holds; others have none."""
-    from factcheck.match import term_hits
-    from factcheck.terms import claim_terms
+    from factcheck.lang import claim_terms
+    from factcheck.match._windows import term_hits
 
     terms = claim_terms("Musk sued OpenAI in court.")
     hits = term_hits(terms, ["Musk is suing.", "Nothing here.", "The court heard OpenAI."])
@@ -161,8 +161,8 @@ def test_split_passage_is_split_sentences_unless_the_passage_stands() -> None:
 
 def test_term_hits_match_each_sentences_tokens() -> None:
     """Each sentence's hits are the terms with a form among its evidence tokens."""
-    from factcheck.match import term_hits
-    from factcheck.terms import evidence_tokens
+    from factcheck.lang import evidence_tokens
+    from factcheck.match._windows import term_hits
 
     claims = ["Musk sued OpenAI in court in 2024.", "马斯克起诉奥特曼", "Dr. Smith left."]
     sentences = [*PASSAGES, "Musk is suing.", "The court heard OpenAI.", "Musk, again: suing."]

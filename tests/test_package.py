@@ -125,7 +125,9 @@ def test_wheel_verifies_the_seed_away_from_the_repo(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
         names = archive.namelist()
-    assert {"factcheck/templates/report.html.j2", "factcheck/data/combiner.json"} <= set(names)
+    assert {"factcheck/report/templates/report.html.j2", "factcheck/data/combiner.json"} <= set(
+        names
+    )
     work = tmp_path / "elsewhere"
     work.mkdir()
     for name in ("article.md", "claims.yaml"):

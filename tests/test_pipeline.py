@@ -1,10 +1,10 @@
-"""Tests for factcheck.pipeline: judging claims on every core gives what one process gives."""
+"""Judging claims on every core (factcheck.judge) gives what one process gives."""
 
 from __future__ import annotations
 
 import pytest
 
-from factcheck import pipeline
+from factcheck.judge import _parallel as parallel
 from factcheck.models import Claim, Passage, Source, SourceStatus
 from factcheck.settings import MatchSettings
 
@@ -54,11 +54,11 @@ def test_parallel_judging_equals_one_process(monkeypatch: pytest.MonkeyPatch) ->
         for i in range(24)
     ]
     settings = MatchSettings()
-    serial = pipeline.assess_all(claims, sources, settings, processes=1)
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_CLAIMS", 4)
-    parallel = pipeline.assess_all(claims, sources, settings, processes=2)
-    assert parallel == serial
-    assert [result.claim.id for result in parallel] == [claim.id for claim in claims]
+    serial = parallel.assess_all(claims, sources, settings, processes=1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CLAIMS", 4)
+    spread = parallel.assess_all(claims, sources, settings, processes=2)
+    assert spread == serial
+    assert [result.claim.id for result in spread] == [claim.id for claim in claims]
 
 
 def test_few_claims_are_judged_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +69,7 @@ def test_few_claims_are_judged_in_process(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr("multiprocessing.context.BaseContext.Pool", no_pool)
     claims = [Claim("c1", "Musk sued OpenAI.", (0, 0))]
-    results = pipeline.assess_all(claims, [make_source(1, PARAGRAPHS)], MatchSettings())
+    results = parallel.assess_all(claims, [make_source(1, PARAGRAPHS)], MatchSettings())
     assert len(results) == 1 and results[0].evidence
 
 
@@ -84,9 +84,9 @@ def test_batches_of_articles_judged_together_equal_one_by_one(
     claims_b = [Claim(f"b{i}", "Brockman took a sabbatical.", (0, 0)) for i in range(5)]
     settings = MatchSettings()
     alone = [
-        pipeline.assess_all(claims_a, first, settings, processes=1),
-        pipeline.assess_all(claims_b, second, settings, processes=1),
+        parallel.assess_all(claims_a, first, settings, processes=1),
+        parallel.assess_all(claims_b, second, settings, processes=1),
     ]
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_CLAIMS", 4)
-    together = pipeline.assess_batches([(claims_a, first), (claims_b, second)], settings)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CLAIMS", 4)
+    together = parallel.assess_batches([(claims_a, first), (claims_b, second)], settings)
     assert together == alone

@@ -21,15 +21,14 @@ from faults import make_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.article import parse_article
-from factcheck.claims import CLAIM_KEYS, extract_claims, load_claim_set
+from factcheck.claims import parse_article
+from factcheck.claims._claims import CLAIM_KEYS, extract_claims, load_claim_set
 from factcheck.errors import ClaimSetError
-from factcheck.extract import Document, UnsupportedContent, extract_document
+from factcheck.extract import Document, UnsupportedContent, extract_document, split_passages
 from factcheck.models import Passage, Report, Source, SourceStatus
 from factcheck.pipeline import build_report
-from factcheck.reports import FORMATS, ReportOptions, render_report
+from factcheck.report._write import FORMATS, ReportOptions, render_report
 from factcheck.settings import Settings
-from factcheck.textclean import split_passages
 
 ARTICLE = parse_article(
     "---\ntitle: Widgets\ndate: 2024-08-08\n---\n\n"

@@ -17,8 +17,8 @@ from server import LocalServer, Reply
 
 from factcheck.errors import CassetteError, UsageError
 from factcheck.fetch import fetch_sources
+from factcheck.fetch._recording import cassette, check_cassette, scrub_url
 from factcheck.models import SourceStatus
-from factcheck.recording import cassette, check_cassette, scrub_url
 from factcheck.settings import FetchSettings
 
 ROOT = Path(__file__).resolve().parent.parent

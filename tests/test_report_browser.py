@@ -17,7 +17,7 @@ from chromium import Browser, Page, find_chromium, wait_until
 from report_samples import all_verdicts_report, hostile_report, seed_like_report
 
 from factcheck.models import Report
-from factcheck.reports import ReportOptions, write_reports
+from factcheck.report import ReportOptions, write_reports
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None and not os.environ.get("CI"):

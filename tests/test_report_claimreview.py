@@ -8,8 +8,8 @@ import json
 from report_samples import all_verdicts_report, seed_like_report
 
 from factcheck.models import Verdict
-from factcheck.report_claimreview import RATING_VALUES, render_claimreview
-from factcheck.report_common import ReportOptions
+from factcheck.report._claimreview import RATING_VALUES, render_claimreview
+from factcheck.report._common import ReportOptions
 
 
 def _graph(report: object, options: ReportOptions) -> list[dict[str, object]]:

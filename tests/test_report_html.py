@@ -13,8 +13,8 @@ from importlib import resources
 from report_samples import all_verdicts_report, hostile_report, seed_like_report
 
 from factcheck.models import Anchor, AnchorKind, Claim, ClaimResult, Verdict
-from factcheck.report_common import ReportOptions
-from factcheck.report_html import highlight_terms, matching_terms, render_html
+from factcheck.report._common import ReportOptions
+from factcheck.report._html import highlight_terms, matching_terms, render_html
 
 OPTIONS = ReportOptions()
 
@@ -102,7 +102,9 @@ def test_self_contained_with_pinned_script_and_style() -> None:
     html = render_html(seed_like_report(), OPTIONS)
     page = _parse(html)
     assert not [a for t, a in page.tags if t in ("link", "img", "iframe") or "src" in a]
-    script = resources.files("factcheck").joinpath("templates", "report.js").read_text("utf-8")
+    script = (
+        resources.files("factcheck.report").joinpath("templates", "report.js").read_text("utf-8")
+    )
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     csp = next(
         a["content"] for t, a in page.tags if a.get("http-equiv") == "Content-Security-Policy"

@@ -14,7 +14,7 @@ from report_samples import all_verdicts_report, hostile_report, seed_like_report
 
 from factcheck.errors import ReportFileError
 from factcheck.models import Claim, ClaimResult, Evidence, Passage, Report, Verdict
-from factcheck.report_json import (
+from factcheck.report._json import (
     dumps_report,
     load_report,
     loads_report,

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from report_samples import all_verdicts_report, hostile_report, seed_like_report
 
 from factcheck.models import Verdict
-from factcheck.report_common import ReportOptions, claim_line
-from factcheck.report_junit import github_annotations, render_junit
+from factcheck.report._common import ReportOptions, claim_line
+from factcheck.report._junit import github_annotations, render_junit
 
 FAIL_UNVERIFIABLE = ReportOptions(fail_on=frozenset({Verdict.UNVERIFIABLE}))
 

@@ -10,8 +10,8 @@ from markdown_it import MarkdownIt
 from report_samples import RECORD_COMMAND, all_verdicts_report, hostile_report, seed_like_report
 
 from factcheck.models import Verdict
-from factcheck.report_common import VERDICT_WORDS, ReportOptions
-from factcheck.report_md import escape_md, render_markdown
+from factcheck.report._common import VERDICT_WORDS, ReportOptions
+from factcheck.report._md import escape_md, render_markdown
 
 OPTIONS = ReportOptions()
 

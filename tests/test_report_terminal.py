@@ -12,8 +12,8 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from factcheck.models import Verdict
-from factcheck.report_common import VERDICT_WORDS
-from factcheck.terminal import render_summary
+from factcheck.report import render_summary
+from factcheck.report._common import VERDICT_WORDS
 
 _COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m")
 

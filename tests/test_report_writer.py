@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from report_samples import all_verdicts_report, hostile_report, seed_like_report
 
-from factcheck import reports
 from factcheck.errors import OutputError, UsageError
 from factcheck.models import Report, Verdict
-from factcheck.report_json import load_report
-from factcheck.reports import (
+from factcheck.report import _write as reports
+from factcheck.report import load_report
+from factcheck.report._write import (
     DEFAULT_FORMATS,
     FORMATS,
     ReportOptions,

@@ -11,9 +11,7 @@ from faults import ARTICLE_TEXT, article_html
 from server import LocalServer
 
 from factcheck.fetch import fetch_sources
-from factcheck.models import Source, SourceStatus
-from factcheck.settings import FetchSettings
-from factcheck.sites import (
+from factcheck.fetch._sites import (
     DocRef,
     PostRef,
     documentcloud_ref,
@@ -21,8 +19,10 @@ from factcheck.sites import (
     raw_capture_url,
     x_post_ref,
 )
-from factcheck.transfer import Response
-from factcheck.walls import detect_block, detect_paywall
+from factcheck.fetch._transfer import Response
+from factcheck.fetch._walls import detect_block, detect_paywall
+from factcheck.models import Source, SourceStatus
+from factcheck.settings import FetchSettings
 
 SEED_POST = "https://x.com/sama/status/1818867964369928387"
 

@@ -23,7 +23,7 @@ sys.addaudithook(audit)
 
 import httpx
 from faults import ARTICLE_TEXT, article_html, make_pdf
-from factcheck.fetch import fetch_sources
+from factcheck.fetch._fetch import fetch_sources
 from factcheck.settings import FetchSettings
 
 BODIES = {{
@@ -72,9 +72,9 @@ def test_parsers_load_on_first_need_and_on_the_loop_thread() -> None:
 
 
 def test_importing_the_extractors_loads_no_parser() -> None:
-    """factcheck.extract and factcheck.fetch import without trafilatura or pypdf."""
+    """The fetch stage and the document extractor import without trafilatura or pypdf."""
     code = (
-        "import sys, factcheck.fetch, factcheck.extract; "
+        "import sys, factcheck.fetch._fetch, factcheck.extract._document; "
         "print(sorted(m for m in ('trafilatura', 'pypdf') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

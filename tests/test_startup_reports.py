@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from report_samples import all_verdicts_report, seed_like_report
 
-from factcheck import report_html
-from factcheck.report_common import ReportOptions
-from factcheck.report_html import highlight_terms, render_html
+from factcheck.report import _html as report_html
+from factcheck.report._common import ReportOptions
+from factcheck.report._html import highlight_terms, render_html
 
 OPTIONS = ReportOptions()
 

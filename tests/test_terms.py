@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from factcheck.terms import STOPWORDS, _zipf_table, evidence_tokens, stem, words
+from factcheck.lang._terms import STOPWORDS, _zipf_table, evidence_tokens, stem, words
 
 
 def _tokens_by_definition(text: str) -> frozenset[str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factcheck import vector_cache
-from factcheck.vector_cache import VectorCache
+from factcheck.judge import _vectors as vector_cache
+from factcheck.judge._vectors import VectorCache
 
 
 def unit_rows(count: int, seed: int = 0) -> np.ndarray:
@@ -83,7 +83,7 @@ def test_a_vector_of_the_wrong_size_is_ignored(tmp_path: Path) -> None:
 
 ENCODE = """
 import json, sys
-from factcheck import embed
+from factcheck.judge import _embed as embed
 vector = embed.vector(sys.argv[1])
 print(json.dumps({"model_loaded": embed._model.cache_info().currsize == 1,
                   "vector": vector.tobytes().hex()}))

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import embed, verdict
-from factcheck.anchors_compare import compare_anchors
+from factcheck.judge import _embed as embed
+from factcheck.judge import _verdict as verdict
+from factcheck.judge import assess_claims, fragment_url, judge_claim, label_for, warm_up
+from factcheck.judge._anchors import compare_anchors
+from factcheck.judge._vectors import VectorCache
 from factcheck.models import Anchor, AnchorKind, Claim, Source, SourceStatus, Verdict
 from factcheck.settings import MatchSettings
-from factcheck.vector_cache import VectorCache
-from factcheck.verdict import assess_claims, fragment_url, judge_claim, label_for, warm_up
 
 COMPLAINT = (
     "Elon Musk filed a complaint against Sam Altman and Greg Brockman on August 5, 2024. "
@@ -200,7 +201,7 @@ def _rank_sentence_by_sentence(
     """rank_evidence by its definition: every passage cut into its sentences (a passage with
     none stays whole), the sentences judged together, passages ranked by where their sentences
     rank, each scored by its best sentence."""
-    from factcheck.features import compute
+    from factcheck.judge._features import compute
     from factcheck.match import split_sentences
 
     pieces: list[str] = []
@@ -243,7 +244,7 @@ def test_rank_evidence_matches_sentence_by_sentence_judging() -> None:
     by sentence gives, wherever the splitting passages stand."""
     import random
 
-    from factcheck.verdict import rank_evidence
+    from factcheck.judge import rank_evidence
 
     rng = random.Random(5)
     cases = [

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from test_pipeline import PARAGRAPHS, make_source
 
-from factcheck import pipeline, verdict
+from factcheck.judge import _parallel as parallel
+from factcheck.judge import _verdict as verdict
+from factcheck.judge._warm import WarmJudge, can_fork
 from factcheck.models import Claim, Source, SourceStatus
 from factcheck.settings import MatchSettings
-from factcheck.warmup import WarmJudge, can_fork
 
 TEXTS = [
     "Musk sued OpenAI in August 2024.",
@@ -27,7 +28,7 @@ TEXTS = [
 ]
 
 
-def two_articles() -> list[pipeline.Batch]:
+def two_articles() -> list[parallel.Batch]:
     sources = [
         make_source(1, PARAGRAPHS),
         Source("S2", "https://example.org/2", SourceStatus.NOT_RECORDED, reason="no recording"),
@@ -37,8 +38,8 @@ def two_articles() -> list[pipeline.Batch]:
     return [(first, sources), (second, sources[:1])]
 
 
-def in_process(batches: list[pipeline.Batch]) -> list[tuple[object, ...]]:
-    return list(pipeline.assess_batches(batches, MatchSettings(), processes=1))
+def in_process(batches: list[parallel.Batch]) -> list[tuple[object, ...]]:
+    return list(parallel.assess_batches(batches, MatchSettings(), processes=1))
 
 
 def test_the_warm_judge_forks_and_gives_the_in_process_results() -> None:
@@ -116,7 +117,7 @@ def _slow_in_workers(original: Callable[..., object]) -> Callable[..., object]:
 def test_stopping_the_judge_stops_its_pool_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """A judge stopped while its own pool of workers judges takes the workers with it, rather
     than leaving them to finish their slices."""
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_CLAIMS", 4)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CLAIMS", 4)
     monkeypatch.setattr(verdict, "assess_claims", _slow_in_workers(verdict.assess_claims))
     batches = two_articles()
     with WarmJudge(MatchSettings(), processes=2) as judge:

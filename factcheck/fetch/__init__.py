@@ -1,0 +1,21 @@
+"""Fetching: every cited link, concurrently and politely, behind the address guard, with
+site routes, wall detection and cassettes.
+
+The names below import their private module on first use: importing the package is light.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from factcheck._lazy import exports
+
+if TYPE_CHECKING:
+    from factcheck.fetch._fetch import fetch_sources
+    from factcheck.fetch._recording import cassette, check_cassette
+
+__all__ = ["cassette", "check_cassette", "fetch_sources"]
+
+__getattr__ = exports(
+    __name__, {"cassette": "_recording", "check_cassette": "_recording", "fetch_sources": "_fetch"}
+)
