@@ -1,13 +1,20 @@
 """factcheck: does the source this text cites actually say that?
 
-The light public names (data model, errors, settings) import at once; ``verify`` loads the
-pipeline, and with it httpx and the matchers, only when first used.
+    import factcheck
+    article = factcheck.load_article(Path("article.md"))
+    claims = factcheck.extract_claims(article)
+    report = factcheck.verify(article, claims, factcheck.Settings())
+    factcheck.write_reports(report, Path("out"), ["md", "json"], factcheck.ReportOptions())
+
+The light public names (data model, errors, settings) import at once; the functions load their
+stage, and with it httpx, numpy or the matchers, only when first used.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from factcheck import _lazy
 from factcheck.errors import (
     ArticleError,
     CassetteError,
@@ -39,7 +46,15 @@ from factcheck.settings import FetchSettings, MatchSettings, Settings
 from factcheck.version import __version__
 
 if TYPE_CHECKING:
-    from factcheck.pipeline import Recording, verify
+    from factcheck.claims import (
+        dump_claim_set,
+        extract_claims,
+        load_article,
+        load_claim_set,
+        parse_article,
+    )
+    from factcheck.pipeline import Recording, verify, verify_many
+    from factcheck.report import ReportOptions, load_report, render_report, write_reports
 
 __all__ = [
     "Anchor",
@@ -63,6 +78,7 @@ __all__ = [
     "Recording",
     "Report",
     "ReportFileError",
+    "ReportOptions",
     "Sentence",
     "Settings",
     "Source",
@@ -70,15 +86,32 @@ __all__ = [
     "UsageError",
     "Verdict",
     "__version__",
+    "dump_claim_set",
+    "extract_claims",
+    "load_article",
+    "load_claim_set",
+    "load_report",
+    "parse_article",
+    "render_report",
     "verify",
+    "verify_many",
+    "write_reports",
 ]
 
-_LAZY = {"verify": "factcheck.pipeline", "Recording": "factcheck.pipeline"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'factcheck' has no attribute {name!r}")
+__getattr__ = _lazy.exports(
+    __name__,
+    {
+        "Recording": "pipeline",
+        "ReportOptions": "report",
+        "dump_claim_set": "claims",
+        "extract_claims": "claims",
+        "load_article": "claims",
+        "load_claim_set": "claims",
+        "load_report": "report",
+        "parse_article": "claims",
+        "render_report": "report",
+        "verify": "pipeline",
+        "verify_many": "pipeline",
+        "write_reports": "report",
+    },
+)

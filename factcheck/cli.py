@@ -174,7 +174,7 @@ def verify(
     # is imported after the fork.
     judge = click.get_current_context().with_resource(WarmJudge(settings.match))
     from factcheck.claims import extract_claims, load_article, load_claim_set
-    from factcheck.pipeline import build_reports, fetch, gather_urls, sources_for
+    from factcheck.pipeline import gather_urls, verify_many
 
     inputs: list[tuple[Path, Article, Sequence[Claim]]] = []
     skipped = 0
@@ -200,22 +200,16 @@ def verify(
     if not inputs:
         raise UsageError("none of the articles could be read; fix the errors above")
 
-    urls = gather_urls([(article, claims) for _, article, claims in inputs])
-    judge.expect([claims for _, _, claims in inputs])
-    with _progress(console, len(urls)) as advance:
-        sources = fetch(
-            urls, settings, recording, reference_date=inputs[0][1].date, on_progress=advance
+    pairs = [(article, claims) for _, article, claims in inputs]
+    with _progress(console, len(gather_urls(pairs))) as advance:
+        built = verify_many(
+            pairs,
+            settings,
+            recording=recording,
+            claims_path=claims_path,
+            judge=judge,
+            on_progress=advance,
         )
-    built = build_reports(
-        [
-            (article, article_claims, sources_for(article, article_claims, sources))
-            for _, article, article_claims in inputs
-        ],
-        settings,
-        recording=recording,
-        claims_path=claims_path,
-        judge=judge,
-    )
     options = _report_options(fail_verdicts, reviewer)
     reports: list[tuple[Path, Report]] = []
     for (path, _, _), report in zip(inputs, built, strict=True):

@@ -1,4 +1,4 @@
-"""verify(article, claims, settings) -> Report: the stages wired together.
+"""verify(article, claims, settings) -> Report, and verify_many: the stages wired together.
 
 The stages are imported inside the functions that use them, so ``factcheck --help`` and the
 light modules (models, errors, settings) load without httpx, numpy or the dictionaries.
@@ -6,6 +6,7 @@ light modules (models, errors, settings) load without httpx, numpy or the dictio
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shlex
 from collections.abc import Callable, Sequence
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from factcheck._clock import utc_now
-from factcheck.judge import assess_batches
 from factcheck.models import Article, Claim, ClaimResult, Report, Source, SourceStatus
 from factcheck.settings import Settings
 from factcheck.version import __version__
@@ -115,6 +115,8 @@ def build_reports(
     all of them are judged together over every core, then each article gets its report.
     ``claims_path`` names the claim set file when one was given (one article); ``judge`` is
     the warm judge started for these claims before the fetch, if any."""
+    from factcheck.judge import assess_batches
+
     batches = [(claims, sources) for _, claims, sources in jobs]
     results = (
         judge.assess(batches)
@@ -157,22 +159,46 @@ def verify(
     on_progress: Callable[[Source], None] | None = None,
 ) -> Report:
     """Fetch the article's cited sources and judge each claim against them."""
+    return verify_many(
+        [(article, claims)],
+        settings,
+        recording=recording,
+        claims_path=claims_path,
+        on_progress=on_progress,
+    )[0]
+
+
+def verify_many(
+    inputs: Sequence[tuple[Article, Sequence[Claim]]],
+    settings: Settings,
+    *,
+    recording: Recording | None = None,
+    claims_path: Path | None = None,
+    judge: WarmJudge | None = None,
+    on_progress: Callable[[Source], None] | None = None,
+) -> list[Report]:
+    """``verify`` for several articles in one run: each distinct link is fetched once, the
+    claims of all are judged together, and each article gets its report, in order.
+
+    The judge forks before the fetch and loads its model meanwhile. ``judge`` is one the caller
+    started earlier still (the command starts it before it reads the articles); otherwise one
+    is started here and stopped on return. ``on_progress`` is called with each fetched source.
+    """
     from factcheck.judge import WarmJudge
 
     recording = recording or Recording()
-    with WarmJudge(settings.match) as judge:
-        judge.expect([claims])
+    with contextlib.ExitStack() as stack:
+        if judge is None:
+            judge = stack.enter_context(WarmJudge(settings.match))
+        judge.expect([claims for _, claims in inputs])
         sources = fetch(
-            cited_urls(article, claims),
+            gather_urls(inputs),
             settings,
             recording,
-            reference_date=article.date,
+            reference_date=inputs[0][0].date if inputs else None,
             on_progress=on_progress,
         )
+        jobs = [(a, c, sources_for(a, c, sources)) for a, c in inputs]
         return build_reports(
-            [(article, claims, sources)],
-            settings,
-            recording=recording,
-            claims_path=claims_path,
-            judge=judge,
-        )[0]
+            jobs, settings, recording=recording, claims_path=claims_path, judge=judge
+        )

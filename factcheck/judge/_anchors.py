@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from factcheck.models import Anchor, AnchorKind
+from factcheck.settings import MatchSettings
 
-RELATIVE_DATE_SLACK = dt.timedelta(days=14)  # "刚刚"/"last week" vs a dated event
-NUMBER_TOLERANCE = 0.02  # relative: "about 2,000" vs 1,980; "20%" vs 19.6%
 _NUMERIC = (AnchorKind.NUMBER, AnchorKind.PERCENT, AnchorKind.MONEY)
+_DEFAULTS = MatchSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +31,13 @@ class AnchorCheck:
 
 
 def compare_anchors(
-    claim_anchors: Sequence[Anchor], evidence_anchors: Sequence[Anchor], evidence_text: str
+    claim_anchors: Sequence[Anchor],
+    evidence_anchors: Sequence[Anchor],
+    evidence_text: str,
+    settings: MatchSettings = _DEFAULTS,
 ) -> AnchorCheck:
-    """Sort each claim anchor into matched, conflicting or missing, with notes on dates."""
+    """Sort each claim anchor into matched, conflicting or missing, with notes on dates
+    (tolerances: ``settings.number_tolerance``, ``settings.relative_date_slack_days``)."""
     matched: list[Anchor] = []
     conflicts: list[tuple[Anchor, Anchor]] = []
     missing: list[Anchor] = []
@@ -47,9 +51,11 @@ def compare_anchors(
         elif anchor.kind is AnchorKind.QUOTE:
             (matched if _quote_found(anchor, evidence_text) else missing).append(anchor)
         elif anchor.kind is AnchorKind.DATE:
-            _compare_date(anchor, evidence_anchors, matched, conflicts, missing, notes)
+            slack = dt.timedelta(days=settings.relative_date_slack_days)
+            _compare_date(anchor, evidence_anchors, matched, conflicts, missing, notes, slack)
         else:
-            _compare_number(anchor, evidence_anchors, matched, conflicts, missing)
+            tolerance = settings.number_tolerance
+            _compare_number(anchor, evidence_anchors, matched, conflicts, missing, tolerance)
     return AnchorCheck(tuple(matched), tuple(conflicts), tuple(missing), tuple(notes))
 
 
@@ -59,6 +65,7 @@ def _compare_number(
     matched: list[Anchor],
     conflicts: list[tuple[Anchor, Anchor]],
     missing: list[Anchor],
+    tolerance: float,
 ) -> None:
     if anchor.value is None:
         missing.append(anchor)
@@ -69,7 +76,7 @@ def _compare_number(
         if other.kind in _NUMERIC and other.value is not None and _units_fit(anchor, other)
     ]
     for other in same_kind:
-        if numbers_agree(anchor.value, other.value or 0.0):
+        if numbers_agree(anchor.value, other.value or 0.0, tolerance):
             matched.append(anchor)
             return
     rivals = [
@@ -82,11 +89,11 @@ def _compare_number(
         missing.append(anchor)
 
 
-def numbers_agree(left: float, right: float) -> bool:
-    """Equal within rounding (relative tolerance), or both zero."""
+def numbers_agree(left: float, right: float, tolerance: float) -> bool:
+    """Equal within rounding (``tolerance``, relative), or both zero."""
     if left == right:
         return True
-    return abs(left - right) <= NUMBER_TOLERANCE * max(abs(left), abs(right))
+    return abs(left - right) <= tolerance * max(abs(left), abs(right))
 
 
 def _units_fit(claim: Anchor, other: Anchor) -> bool:
@@ -104,6 +111,7 @@ def _compare_date(
     conflicts: list[tuple[Anchor, Anchor]],
     missing: list[Anchor],
     notes: list[str],
+    slack: dt.timedelta,
 ) -> None:
     if anchor.date_from is None or anchor.date_to is None:
         missing.append(anchor)
@@ -122,7 +130,7 @@ def _compare_date(
     if relative:
         for other in dates:
             assert other.date_from is not None
-            if abs(other.date_from - anchor.date_from) <= RELATIVE_DATE_SLACK:
+            if abs(other.date_from - anchor.date_from) <= slack:
                 notes.append(
                     f"the source dates this {other.date_from.isoformat()}; the article says "
                     f"{anchor.text} ({anchor.date_from.isoformat()})"

@@ -1,10 +1,11 @@
 """Judgement: features and anchors -> a verdict, a score and the reason in words.
 
-This is the only module where thresholds apply. ``judge_claim`` scores a claim against a list of
-evidence sentences (the ``factcheck judge`` path); ``assess_claims`` does the same over fetched
-sources for ``verify``, then checks the claim's anchors (numbers, dates, names, quotes) against
-the best window, applies the rule that an unobtained source makes a claim ``unverifiable``
-rather than ``not_supported``, and attaches quotes with text-fragment links.
+The verdict thresholds (``MatchSettings``) apply here and nowhere else. ``judge_claim``
+scores a claim against a list of evidence sentences (the ``factcheck judge`` path);
+``assess_claims`` does the same over fetched sources for ``verify``, then checks the claim's
+anchors (numbers, dates, names, quotes) against the best window, applies the rule that an
+unobtained source makes a claim ``unverifiable`` rather than ``not_supported``, and attaches
+quotes with text-fragment links.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from factcheck._candidates import candidate_sources as candidate_sources  # judge re-exports it
 from factcheck.judge._anchors import AnchorCheck, compare_anchors, describe
 from factcheck.judge._embed import save_vectors, vectors
 from factcheck.judge._features import Judged, compute, embedding_texts
@@ -23,21 +25,6 @@ from factcheck.settings import MatchSettings
 
 QUOTE_CHARS = 320  # a quote longer than this is cut at a word boundary, with an ellipsis
 FRAGMENT_WORDS = 4  # words of the quote's start and end that the text fragment names
-MIN_EVIDENCE_COVERAGE = 0.15  # windows covering less of the claim are not shown as evidence
-# `verify` publishes its verdicts, so it asks more of "supported" than the batch judge, whose
-# combiner is fit to benchmark label rates: one window must hold most of the claim's weighted
-# words and every key anchor, and a claim that negates must find the negation.
-VERIFY_SUPPORT_COVERAGE = 0.6
-VERIFY_PARTIAL_COVERAGE = 0.35  # below this a window backs too little to count as partial
-# Contradiction without a conflicting number or date needs a window clearly about the claim:
-# most of its weighted words, and a sentence-embedding cosine above what unrelated sentences
-# reach (zh-en pairs of unrelated XNLI rows: 95th percentile 0.16; matched pairs: median 0.36).
-VERIFY_CONTRADICT_COVERAGE = 0.6
-VERIFY_CONTRADICT_SIMILARITY = 0.2
-# A contradiction resting on negation alone (one side negates, no conflicting anchor or opposite
-# word) needs a window holding nearly all of the claim: when part of it is missing, the window
-# negates something else, or the claim's negated part is simply absent (no support, no conflict).
-VERIFY_NEGATION_CONTRADICT_COVERAGE = 0.8
 DOCUMENT_HEAD_CHARS = 2000  # where an undated source's own date is looked for
 EMBED_TOGETHER = 16  # claims whose new texts are encoded in one call (their vectors stay cached)
 HELD_SENTENCES = 100_000  # ... as long as their retrievals span no more sentences than this
@@ -274,16 +261,6 @@ def load_tables() -> None:
     antonym_table()
 
 
-def candidate_sources(claim: Claim, sources: Sequence[Source]) -> list[Source]:
-    """The sources a claim cites, or every source when it cites none of them."""
-    if claim.source_urls:
-        wanted = set(claim.source_urls)
-        chosen = [s for s in sources if s.url in wanted or (s.final_url and s.final_url in wanted)]
-        if chosen:
-            return chosen
-    return list(sources)
-
-
 def assess_claim(
     claim: Claim,
     sources: Sequence[Source],
@@ -318,8 +295,9 @@ def assess_claim(
             pair[1].judged.retrieval.best.coverage if pair[1].judged.retrieval.best else 0.0,
         ),
     )
-    check = _check_anchors(claim, judgement.judged, item.source)
-    verdict = _verify_rules(_apply_anchor_rules(judgement.label, check), judgement.judged, check)
+    check = _check_anchors(claim, judgement.judged, item.source, settings)
+    label = _apply_anchor_rules(judgement.label, check)
+    verdict = _verify_rules(label, judgement.judged, check, settings)
     if unobtained and verdict not in (Verdict.SUPPORTED, Verdict.CONTRADICTED):
         verdict = Verdict.UNVERIFIABLE
     reason = _reason(item.source, judgement, check, verdict, unobtained)
@@ -327,7 +305,9 @@ def assess_claim(
     return ClaimResult(claim, verdict, round(judgement.score, 4), reason, evidence)
 
 
-def _check_anchors(claim: Claim, judged: Judged, source: Source) -> AnchorCheck:
+def _check_anchors(
+    claim: Claim, judged: Judged, source: Source, settings: MatchSettings
+) -> AnchorCheck:
     from factcheck.claims import find_anchors
 
     claim_anchors = claim.anchors or find_anchors(claim.text)
@@ -338,7 +318,7 @@ def _check_anchors(claim: Claim, judged: Judged, source: Source) -> AnchorCheck:
     if published is not None:
         # The source's own date dates the event it reports ("complaint filed 2024-08-05").
         evidence.append(published)
-    return compare_anchors(claim_anchors, evidence, judged.best_text)
+    return compare_anchors(claim_anchors, evidence, judged.best_text, settings)
 
 
 def _published_anchor(source: Source) -> Anchor | None:
@@ -395,19 +375,21 @@ def key_anchors_missing(check: AnchorCheck, evidence_text: str) -> tuple[Anchor,
     return tuple(key)
 
 
-def _verify_rules(label: Verdict, judged: Judged, check: AnchorCheck) -> Verdict:
-    """Stricter support and contradiction for published verdicts (see VERIFY_* above)."""
+def _verify_rules(
+    label: Verdict, judged: Judged, check: AnchorCheck, settings: MatchSettings
+) -> Verdict:
+    """Stricter support and contradiction for published verdicts (see ``MatchSettings``)."""
     best = judged.retrieval.best
     coverage = best.coverage if best else 0.0
     features = dict(zip(_feature_names(), judged.features, strict=True))
     if label is Verdict.SUPPORTED and (
-        coverage < VERIFY_SUPPORT_COVERAGE
+        coverage < settings.support_coverage
         or key_anchors_missing(check, judged.best_text)
         or features.get("neg_claim_only")
     ):
         label = (
             Verdict.PARTIALLY_SUPPORTED
-            if coverage >= VERIFY_PARTIAL_COVERAGE
+            if coverage >= settings.partial_coverage
             else Verdict.NOT_SUPPORTED
         )
     if label is Verdict.CONTRADICTED and not check.conflicts:
@@ -415,9 +397,9 @@ def _verify_rules(label: Verdict, judged: Judged, check: AnchorCheck) -> Verdict
             features.get("neg_claim_only") or features.get("neg_ev_only")
         )
         if (
-            coverage < VERIFY_CONTRADICT_COVERAGE
-            or features.get("emb_best", 0.0) < VERIFY_CONTRADICT_SIMILARITY
-            or (negation_only and coverage < VERIFY_NEGATION_CONTRADICT_COVERAGE)
+            coverage < settings.contradict_coverage
+            or features.get("emb_best", 0.0) < settings.contradict_similarity
+            or (negation_only and coverage < settings.negation_contradict_coverage)
         ):
             label = Verdict.NOT_SUPPORTED
     return label
@@ -485,7 +467,7 @@ def _evidence(
         (win.coverage, item, win)
         for item, judgement in judgements
         for win in judgement.judged.retrieval.windows
-        if win.coverage >= MIN_EVIDENCE_COVERAGE
+        if win.coverage >= settings.min_evidence_coverage
     ]
     windows.sort(key=lambda entry: -entry[0])
     chosen: list[Evidence] = []
