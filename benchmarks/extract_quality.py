@@ -24,7 +24,7 @@ from pathlib import Path
 import trafilatura
 from bs4 import BeautifulSoup
 
-from factcheck._charset import decode_body
+from factcheck._decode import decode_body
 from factcheck.extract import extract_document
 from factcheck.extract._html import fallback_paragraphs, parse_html
 

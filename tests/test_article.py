@@ -233,6 +233,26 @@ def test_load_utf16_with_bom(tmp_path: Path) -> None:
     assert load_article(path).sentences[0].text == "马斯克起诉了OpenAI。"
 
 
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_load_utf32_with_bom(tmp_path: Path, codec: str) -> None:
+    """UTF-32 with a BOM is read as UTF-32, not as UTF-16 (whose BOM starts UTF-32 LE's)."""
+    path = tmp_path / "a.md"
+    data = "刚刚，马斯克起诉了OpenAI。\n".encode(codec)
+    path.write_bytes(data if codec == "utf-32" else "\ufeff".encode(codec) + data)
+    article = load_article(path)
+    assert article.sentences[0].text == "刚刚，马斯克起诉了OpenAI。"
+    assert article.warnings == ()
+
+
+def test_pages_and_articles_read_a_bom_alike() -> None:
+    """The article and page policies share one BOM table: each BOM gives the same text."""
+    from factcheck._decode import decode_article, decode_body
+
+    for codec in ("utf-8-sig", "utf-16", "utf-32"):
+        data = "刚刚 café".encode(codec)
+        assert decode_article(data, "x.md")[0] == decode_body(data, "text/plain") == "刚刚 café"
+
+
 _PIECES = st.sampled_from(
     [
         "**",
@@ -289,7 +309,7 @@ def test_properties_any_markdown(text: str) -> None:
 @given(st.binary(max_size=200))
 def test_properties_any_bytes(data: bytes) -> None:
     """Any bytes: an Article or an ArticleError, nothing else."""
-    from factcheck._textdecode import decode_article
+    from factcheck._decode import decode_article
 
     try:
         text, _ = decode_article(data, "x.md")

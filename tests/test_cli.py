@@ -262,6 +262,34 @@ def test_extract_writes_an_editable_claim_set(tmp_path: Path) -> None:
     assert len(report["claims"]) == claims.read_text().count("\n- id:")
 
 
+def test_extract_reads_a_utf32_article(tmp_path: Path) -> None:
+    """`factcheck extract` reads a UTF-32 article with a BOM as text, not as NUL-laced UTF-16."""
+    article = tmp_path / "utf32.md"
+    article.write_bytes("刚刚，马斯克在2024年8月5日再次起诉了OpenAI。\n".encode("utf-32"))
+    claims = tmp_path / "claims.yaml"
+    result = run_cli("extract", article, "-o", claims)
+    assert result.returncode == 0, result.stderr
+    written = claims.read_text(encoding="utf-8")
+    assert "刚刚，马斯克在2024年8月5日再次起诉了OpenAI。" in written
+    assert "\\0" not in written and "\x00" not in written
+
+
+def test_extract_keeps_titles_inside_one_sentence(tmp_path: Path) -> None:
+    """`factcheck extract` ends no sentence after "Prof." or "Gen.": one claim holds it all."""
+    article = tmp_path / "titles.md"
+    sentence = "Prof. Smith met Gen. Jones in Washington."
+    article.write_text(f"{sentence} They spoke for 20 minutes on 5 March 2024.\n", "utf-8")
+    claims = tmp_path / "claims.yaml"
+    result = run_cli("extract", article, "-o", claims)
+    assert result.returncode == 0, result.stderr
+    texts = [
+        line.split("text: ", 1)[1]
+        for line in claims.read_text("utf-8").splitlines()
+        if line.startswith("  text: ")
+    ]
+    assert sentence in texts, texts
+
+
 def test_judge_reads_and_writes_jsonl() -> None:
     """`factcheck judge` answers one JSON line per input line, in order, best evidence first."""
     lines = [

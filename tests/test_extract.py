@@ -20,7 +20,7 @@ import trafilatura
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck._charset import decode_body
+from factcheck._decode import decode_body
 from factcheck.extract._document import (
     Document,
     UnsupportedContent,

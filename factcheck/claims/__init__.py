@@ -12,7 +12,7 @@ from factcheck._lazy import exports
 
 if TYPE_CHECKING:
     from factcheck.claims._anchors import find_anchors
-    from factcheck.claims._article import load_article, parse_article, url_problem
+    from factcheck.claims._article import load_article, parse_article
     from factcheck.claims._claims import dump_claim_set, extract_claims, load_claim_set
     from factcheck.claims._dates import find_dates
 
@@ -24,7 +24,6 @@ __all__ = [
     "load_article",
     "load_claim_set",
     "parse_article",
-    "url_problem",
 ]
 
 __getattr__ = exports(
@@ -37,6 +36,5 @@ __getattr__ = exports(
         "load_article": "_article",
         "load_claim_set": "_claims",
         "parse_article": "_article",
-        "url_problem": "_article",
     },
 )

@@ -16,8 +16,9 @@ import functools
 import re
 from collections.abc import Iterator
 
+from factcheck._han import HAN
 from factcheck.claims._dates import find_dates, longest_non_overlapping
-from factcheck.lang import _language as lang
+from factcheck.lang import canonical_name, name_aliases, zh_name_spellings, zh_number
 from factcheck.models import Anchor, AnchorKind
 
 __all__ = ["find_anchors", "format_number"]
@@ -162,7 +163,7 @@ _SENTENCE_END = frozenset('.!?。！？:：;；\n"“”「」-*#>(（')
 _QUOTES = re.compile(
     r"“(?P<a>[^“”]{1,600})”|\"(?P<b>[^\"\n]{1,600})\"|「(?P<c>[^「」]{1,600})」|『(?P<d>[^『』]{1,600})』"
 )
-_QUOTE_CONTENT = re.compile(r"[\w]{2,}|[\u4e00-\u9fff]")
+_QUOTE_CONTENT = re.compile(f"[\\w]{{2,}}|[{HAN}]")
 
 
 def format_number(value: float) -> str:
@@ -178,16 +179,8 @@ def _parse_number(text: str) -> float | None:
         return float(text)
     except ValueError:
         pass
-    simple = lang.zh_integer(text.replace("两", "二"))
-    if simple is not None:
-        return float(simple)  # what cn2an gives, without its import (most of a second)
-    import cn2an
-
-    try:
-        value = cn2an.cn2an(text.replace("两", "二"), "smart")
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    return float(value)
+    value = zh_number(text)
+    return None if value is None else float(value)
 
 
 def _scale(word: str | None) -> float:
@@ -272,7 +265,7 @@ def _latin_names(text: str) -> Iterator[Anchor]:
 def _latin_name(text: str, run: list[re.Match[str]]) -> Iterator[Anchor]:
     start, end = run[0].start(), run[-1].end()
     name = " ".join(text[start:end].split())
-    aliases = lang.name_aliases(name)
+    aliases = name_aliases(name)
     first = run[0].group()
     if len(run) == 1 and first.isalpha() and first[1:].islower() and not aliases:
         before = text[:start].rstrip(" \t")
@@ -281,12 +274,12 @@ def _latin_name(text: str, run: list[re.Match[str]]) -> Iterator[Anchor]:
     if not aliases and len(run) == 2 and all(t.group()[1:].islower() for t in run):
         aliases = (run[1].group(),)  # "Dwarkesh Patel" is often just "Patel" later on
     yield Anchor(
-        AnchorKind.NAME, text[start:end], lang.canonical_name(name), start, end, aliases=aliases
+        AnchorKind.NAME, text[start:end], canonical_name(name), start, end, aliases=aliases
     )
 
 
 def _zh_names(text: str) -> Iterator[Anchor]:
-    spellings = lang.zh_name_spellings()
+    spellings = zh_name_spellings()
     if not spellings:
         return
     pattern = _zh_name_pattern(spellings)
@@ -295,10 +288,10 @@ def _zh_names(text: str) -> Iterator[Anchor]:
         yield Anchor(
             AnchorKind.NAME,
             name,
-            lang.canonical_name(name),
+            canonical_name(name),
             m.start(),
             m.end(),
-            aliases=lang.name_aliases(name),
+            aliases=name_aliases(name),
         )
 
 

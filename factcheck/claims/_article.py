@@ -17,18 +17,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from factcheck import _yaml
-from factcheck._textdecode import decode_article
+from factcheck._decode import decode_article
+from factcheck._urls import url_problem
 from factcheck.claims._markdown import plain_text, split_sentences, visible_text
 from factcheck.errors import ArticleError
-from factcheck.lang import _language as lang
+from factcheck.lang import detect_language
 from factcheck.models import Article, Link, LinkKind, Sentence
 
-__all__ = ["decode_article", "load_article", "parse_article", "url_problem"]
+__all__ = ["decode_article", "load_article", "parse_article"]
 
 PROMOTION_REASON = "promotion/navigation after the article"
 # Longer "articles" are dumps or the wrong file: 10 MB of prose took 4 minutes and 1 GB to extract
@@ -271,7 +271,8 @@ def _url_reason(url: str) -> str:
     """Why a URL cannot be a cited source, or "" when it can."""
     lowered = url.lower()
     if lowered.startswith(("http://", "https://")):
-        return url_problem(url)
+        problem = url_problem(url)
+        return f"malformed URL: {problem}" if problem is not None else ""
     if lowered.startswith("mailto:"):
         return "email address, not a source"
     if lowered.startswith("#"):
@@ -279,27 +280,6 @@ def _url_reason(url: str) -> str:
     if ":" not in lowered.split("/", 1)[0]:
         return "relative link with no site to fetch"
     return "not a web link"
-
-
-def url_problem(url: str) -> str:
-    """What makes an http(s) URL unusable ("malformed URL: ..."), or "" when it can be fetched:
-    a link nobody can follow is listed as not cited, never sent to the fetcher."""
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return "malformed URL: it holds a space or a control character"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - a port out of range raises only when read
-    except ValueError as exc:
-        return f"malformed URL: {exc}"
-    if not host:
-        return "malformed URL: no host name"
-    if host.isascii() and not parts.netloc.rsplit("@", 1)[-1].startswith("["):
-        try:
-            host.encode("ascii").decode("idna")  # "xn--" labels that are not Punycode
-        except UnicodeError:
-            return f"malformed URL: {host!r} is not a valid host name"
-    return ""
 
 
 def _links(text: str, blocks: list[_Block], promo_start: int | None) -> tuple[Link, ...]:
@@ -467,7 +447,7 @@ def parse_article(text: str, path: str) -> Article:
         date=_as_date(meta.get("date"), warnings),
         author=_as_text(meta.get("author") or meta.get("authors"), "author", warnings),
         url=_as_text(meta.get("url") or meta.get("link") or meta.get("source"), "url", warnings),
-        language=lang.detect_language(body),
+        language=detect_language(body),
         sentences=sentences,
         links=_links(text, blocks, promo_start),
         warnings=tuple(warnings),

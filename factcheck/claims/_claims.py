@@ -23,11 +23,12 @@ from typing import Any
 import yaml
 
 from factcheck import _yaml
+from factcheck._han import HAN
+from factcheck._urls import url_problem
 from factcheck.claims._anchors import find_anchors
-from factcheck.claims._article import url_problem
 from factcheck.claims._markdown import visible_text
 from factcheck.errors import ClaimSetError
-from factcheck.lang import _language as lang
+from factcheck.lang import detect_language
 from factcheck.models import Anchor, AnchorKind, Article, Claim, ClaimKind, Sentence
 
 __all__ = [
@@ -61,7 +62,7 @@ _BOILERPLATE = re.compile(
 # The next clause names its own subject: a name right at its start, or after a role word
 # ("联创&总裁Greg Brockman", "妹妹Daniela"); "长年领导OpenAI..." does not.
 _ROLE_PREFIX = re.compile(
-    r"(?:[\u4e00-\u9fff&、]{0,6}?(?:总裁|联创|创始人|CEO|CTO|主管|负责人|科学家|工程师|律师|总监|"
+    f"(?:[{HAN}&、]{{0,6}}?(?:总裁|联创|创始人|CEO|CTO|主管|负责人|科学家|工程师|律师|总监|"
     r"哥哥|妹妹|姐姐|弟弟|董事长|主席|经理|研究员|发言人))?$"
 )
 # A clause before the cut must stand alone: not an opener ("在…时", "由于…") nor "X表示".
@@ -113,7 +114,7 @@ def claim_from_text(
         kinds=_kinds(text, anchors) if kinds is None else kinds,
         anchors=anchors,
         source_urls=source_urls,
-        language=lang.detect_language(text),
+        language=detect_language(text),
     )
 
 
@@ -445,9 +446,10 @@ def _load_sources(value: object, where: str) -> tuple[str, ...]:
                 f"{where}: source {_short(item)} is not an http(s) URL; give the page's web address"
             )
         problem = url_problem(item)
-        if problem:
+        if problem is not None:
             raise ClaimSetError(
-                f"{where}: source {_short(item)} is a {problem}; correct or remove it"
+                f"{where}: source {_short(item)} is a malformed URL: {problem}; "
+                "correct or remove it"
             )
         urls.append(item)
     return tuple(urls)

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from factcheck.lang import zh_number
+
 __all__ = ["DateMatch", "find_dates", "longest_non_overlapping"]
 
 
@@ -62,9 +64,6 @@ class DateMatch:
     date_to: dt.date | None
     norm: str
 
-
-_ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_ZH_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 
 _Y = r"(?:19|20)\d{2}"
 _ZM = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
@@ -187,10 +186,10 @@ def _zh_int(text: str) -> int:
     """A small Chinese or Arabic numeral (1-31) as an int."""
     if text.isdigit():
         return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
-    return _ZH_DIGITS[text]
+    value = zh_number(text)
+    if value is None:  # the patterns above admit numerals only
+        raise ValueError(f"not a numeral: {text!r}")
+    return int(value)
 
 
 def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from factcheck._sentences import CLOSERS, ends_sentence, stop_run_end
+
 __all__ = ["VisibleText", "plain_text", "split_sentences", "visible_text"]
 
 
@@ -156,32 +158,13 @@ def plain_text(raw: str) -> str:
     return visible_text(raw).text.strip()
 
 
-_TERMINATORS = "。！？!?"
-_CLOSERS = "”’」』）)]】\"'*"
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr inc corp ltd co vs etc e.g i.e no gen gov sen rep u.s u.k jan feb "  # noqa: SIM905
-    "mar apr jun jul aug sep sept oct nov dec fig al approx est dept univ".split()
-)
-_WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
-_LOOKBACK = 64  # characters before a "." searched for the word it ends
-
-
-def _is_english_stop(text: str, index: int) -> bool:
-    """Whether the "." at ``index`` ends a sentence (not a decimal, initial or abbreviation)."""
-    after = text[index + 1 : index + 2]
-    if after and not after.isspace():
-        return False
-    # Look back a short window only: scanning from 0 made a long unbroken line quadratic, and
-    # a word longer than the window is no abbreviation or initial anyway.
-    m = _WORD_BEFORE.search(text, max(0, index - _LOOKBACK), index)
-    if m is None:
-        return True  # "in 2024. Next": a number before a full stop and a space ends it
-    word = m.group(1).lower()
-    return not (word in _ABBREVIATIONS or (len(word) == 1 and m.group(1).isupper()))
+_CJK_STOPS = "。！？"  # end a sentence wherever they stand
+_TERMINATORS = _CJK_STOPS + "!?"
 
 
 def split_sentences(text: str, atomic: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) in visible text: zh 。！？ and … before a break, en . ! ?.
+    """Sentence spans (start, end) in visible text: zh 。！？ and … before a break, en . ! ?
+    where ``factcheck._sentences.ends_sentence`` says so (not after "Dr." or "U.S.").
 
     Closing quotes and brackets right after the terminator stay with the sentence. Spans are
     trimmed of whitespace; empty ones are dropped. No split falls inside an ``atomic`` range.
@@ -200,25 +183,28 @@ def split_sentences(text: str, atomic: tuple[tuple[int, int], ...] = ()) -> list
         if inside[index]:
             index += 1
             continue
-        if char in _TERMINATORS:
+        if char in _CJK_STOPS:
             stop = True
         elif char == "…" or (char == "." and text.startswith("...", index)):
             run = index
             while run < length and text[run] in "…." and not inside[run]:
                 run += 1
             following = text[run : run + 1]
-            stop = not following or following.isspace() or following in _CLOSERS
+            stop = not following or following.isspace() or following in CLOSERS
             if not stop:
                 index = run
                 continue
             index = run - 1
-        elif char == ".":
-            stop = _is_english_stop(text, index)
+        elif char in ".!?":
+            stop = ends_sentence(text, index)
+            if not stop:  # it judged the whole run of stops: none of the rest ends one either
+                index = stop_run_end(text, index)
+                continue
         if stop:
             index += 1
             while index < length and text[index] in _TERMINATORS + "…." and not inside[index]:
                 index += 1
-            while index < length and text[index] in _CLOSERS and not inside[index]:
+            while index < length and text[index] in CLOSERS and not inside[index]:
                 index += 1
             spans.append((start, index))
             start = index

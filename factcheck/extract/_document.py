@@ -17,7 +17,8 @@ from typing import Any
 
 from lxml import etree
 
-from factcheck._charset import decode_body
+from factcheck._decode import decode_body
+from factcheck._han import CJK_SCRIPT
 from factcheck.extract._html import fallback_paragraphs, html_text, parse_html
 from factcheck.extract._passages import normalize_space, passages_with_pages, split_passages
 from factcheck.extract._pdf import PdfError, read_pdf
@@ -223,6 +224,7 @@ _DATE_KEYS = (
     "createdAt",
 )
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_CJK_SCRIPT = re.compile(f"[{CJK_SCRIPT}]")  # Chinese or Japanese characters, for text density
 _URLISH = re.compile(r"^(?:https?://|www\.|mailto:|data:)\S*$|^[\w.+-]+@[\w-]+\.[\w.]+$")
 
 
@@ -238,7 +240,7 @@ def _readable(value: str) -> str:
     if _TAG.search(text):
         tree = parse_html(f"<html><body><div>{text}</div></body></html>")
         text = "\n\n".join(fallback_paragraphs(tree)) if tree is not None else ""
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff]", text))
+    cjk = len(_CJK_SCRIPT.findall(text))
     words = len(re.findall(r"[^\W\d_]{2,}", text))
     return text if words >= 3 or cjk >= 4 else ""
 

@@ -11,30 +11,21 @@ import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 
+from factcheck._han import CJK_SCRIPT, CJK_WIDE
+from factcheck._sentences import ends_sentence
 from factcheck.models import Passage
 
 MAX_PASSAGE_CHARS = 1000  # a paragraph longer than this is cut at sentence ends
 
 
-def _words(text: str) -> frozenset[str]:
-    """A set of the white-space separated words of ``text``."""
-    return frozenset(text.split())
-
-
 # Blank lines (any whitespace but a form feed between two newlines) end a paragraph.
 _PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n\f]*\n)+")
-# A sentence ends at . ! ? … (closing quotes and brackets stay with it) before white space, or
-# at a CJK full stop, which needs no space after it.
-_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]」』]*(?=\s)|[。！？；]+["'”’)\]」』）]*""")
-_LAST_TOKEN = re.compile(r"(\S+)$")
-# Words after which a period does not end a sentence (legal and news prose).
-ABBREVIATIONS = _words(
-    """
-    mr mrs ms dr prof sr jr st mt no nos vs v cf al etc inc co corp ltd llc bros dept gov
-    gen sen rep jan feb mar apr jun jul aug sep sept oct nov dec fig figs art sec ch vol pp
-    cal civ proc bus code stat supp cir ct app rev ed eds approx est u.s e.g i.e u.s.c l.p
-    l.l.c n.d s.d e.d w.d p.c
-    """
+# A sentence ends at . ! ? … (closing quotes and brackets stay with it) where ``ends_sentence``
+# says so, or at a CJK full stop or ；, which needs no space after it. A Latin run is matched
+# from its first stop only: trying from inside a long run of "!!!" made the search quadratic.
+_SENTENCE_END = re.compile(
+    r"""(?<![.!?…])[.!?…]+["'”’)\]」』]*(?=\s|[""" + CJK_SCRIPT + r"""])"""
+    r"""|[。！？；]+["'”’)\]」』）]*"""
 )
 _WHITESPACE = re.compile(r"\s")
 
@@ -48,19 +39,8 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
-    """False for periods after abbreviations, initials, or before a lower-case word."""
-    mark = match.group()
-    if not mark.startswith("."):
-        return True
-    token_match = _LAST_TOKEN.search(text[max(0, match.start() - 40) : match.start()])
-    token = token_match.group(1).lower() if token_match else ""
-    token = token.lstrip("(“\"'‘[")
-    if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-        return False
-    if "." in token and len(token) <= 6:  # U.S, e.g, L.L.C
-        return False
-    after = text[match.end() : match.end() + 3].lstrip()
-    return not (after[:1].islower())
+    """A CJK stop always ends a sentence; a Latin one where ``ends_sentence`` says so."""
+    return match.group()[0] in "。！？；" or ends_sentence(text, match.start())
 
 
 def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int]:
@@ -168,7 +148,7 @@ _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _HYPHEN_END = re.compile(r"(\S*?)([A-Za-z]+)-")  # fullmatch on the last word
 _LOWER_START = re.compile(r"^([a-z]+)")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK = re.compile(f"[{CJK_WIDE}]")
 
 
 def vocabulary(lines: Iterable[str]) -> Vocabulary:

@@ -20,7 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from factcheck.extract._passages import ABBREVIATIONS, Vocabulary, join_lines, vocabulary
+from factcheck._sentences import is_abbreviation
+from factcheck.extract._passages import Vocabulary, join_lines, vocabulary
 
 # A gutter number: at most two spaces before it, then space or the end of the line.
 _GUTTER = re.compile(r"^( {0,2})(\d{1,2})(?= |$)")
@@ -251,8 +252,8 @@ def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip()
     if not _TERMINAL.search(stripped):
         return False
-    token = stripped.rsplit(None, 1)[-1].rstrip("”’\"')]").lower()
-    return not (token.endswith(".") and (token[:-1] in ABBREVIATIONS or "." in token[:-1]))
+    token = stripped.rsplit(None, 1)[-1].rstrip("”’\"')]")
+    return not (token.endswith(".") and (is_abbreviation(token[:-1]) or "." in token[:-1]))
 
 
 def _is_heading(line: _Line, previous: _Line | None, layout: _Layout) -> bool:

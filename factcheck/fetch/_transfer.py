@@ -25,6 +25,7 @@ import brotli
 import httpx
 
 from factcheck._clock import utc_now
+from factcheck._urls import url_problem
 from factcheck.fetch import _recording as recording
 from factcheck.fetch._guard import AddressPolicy, DNSLookupError, ForbiddenAddress, GuardedTransport
 from factcheck.fetch._guard import peer_refusal as _peer_refusal
@@ -237,7 +238,8 @@ class Fetcher:
                 return result
             location = result.header("location")
             if result.status_code in REDIRECTS and location:
-                target = urljoin(current, location.strip())
+                # A space in a Location is sent as %20, as browsers (and httpx) do: not malformed.
+                target = urljoin(current, location.strip()).replace(" ", "%20")
                 chain = [*hops, current]
                 if target in chain:
                     loop = " -> ".join(
@@ -264,8 +266,9 @@ class Fetcher:
 
     def refuse(self, url: str) -> Failure | None:
         """Why ``url`` is not requested at all (it does not parse, or the guard refuses its
-        scheme or address), or None when it may be."""
-        problem = url_problem(url)
+        scheme or address), or None when it may be. Another scheme is the guard's to refuse."""
+        web = url[:8].lower().startswith(("http://", "https://"))
+        problem = url_problem(url) if web else None
         if problem is not None:
             reason = f"not a valid URL: {recording.scrub_url(url)} ({problem})"
             return Failure(SourceStatus.HTTP_ERROR, reason, url)
@@ -422,17 +425,6 @@ class Fetcher:
             reason = f"the body could not be decompressed ({encoding}): {exc}"
             return Failure(SourceStatus.NETWORK_ERROR, reason, url, url, status, content_type)
         return b"".join(parts)
-
-
-def url_problem(url: str) -> str | None:
-    """What makes ``url`` impossible to request (an unclosed IPv6 bracket, a port out of
-    range, a malformed IDNA label such as "xn--"), or None when it parses."""
-    try:
-        urlsplit(url).port  # noqa: B018 -- reading it validates the port
-        httpx.URL(url).host  # noqa: B018 -- reading it decodes (and checks) IDNA labels
-    except (httpx.InvalidURL, ValueError) as exc:  # IDNAError is a ValueError too
-        return " ".join(str(exc).split()) or type(exc).__name__
-    return None
 
 
 def _caused_by(exc: BaseException, types: tuple[type[BaseException], ...]) -> bool:

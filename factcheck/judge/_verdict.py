@@ -253,7 +253,7 @@ def warm_up(claims: Sequence[Claim]) -> None:
 
 def load_tables() -> None:
     """Load the tables judging needs whatever the claims."""
-    from factcheck.claims import _anchors as anchors  # noqa: F401 - compiles its patterns
+    from factcheck.claims import find_anchors  # noqa: F401 - its module compiles the patterns
     from factcheck.judge._combiner import shipped
     from factcheck.judge._features import antonym_table
 

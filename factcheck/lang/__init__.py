@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         name_aliases,
         tokenize,
         zh_name_spellings,
+        zh_number,
     )
     from factcheck.lang._terms import (
         NEGATIONS,
@@ -51,6 +52,7 @@ __all__ = [
     "tokenize",
     "words",
     "zh_name_spellings",
+    "zh_number",
 ]
 
 __getattr__ = exports(
@@ -73,5 +75,6 @@ __getattr__ = exports(
         "tokenize": "_language",
         "words": "_terms",
         "zh_name_spellings": "_language",
+        "zh_number": "_language",
     },
 )

@@ -1,4 +1,5 @@
-"""Language identification, tokenising, Chinese segmentation, a zh->en lexicon and name aliases.
+"""Language identification, tokenising, Chinese segmentation, a zh->en lexicon, name aliases and
+the one reader of Chinese numerals (``zh_number``: glosses, anchors and dates all use it).
 
 Chinese claims are checked against English sources, so a Chinese sentence is turned into English
 gloss words (``gloss_zh``) that can be compared with ``tokenize`` of the English text. Names come
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from factcheck import _yaml
+from factcheck._han import HAN, HANGUL, KANA
+from factcheck._han import HAN_RE as _HAN_RE
 
 if TYPE_CHECKING:
     from factcheck.lang._cedict import Cedict
@@ -34,13 +37,12 @@ __all__ = [
     "tokenize",
     "zh_integer",
     "zh_name_spellings",
+    "zh_number",
     "zh_numeral",
 ]
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RE = re.compile(f"[{_HAN}]")
-_HAN_RUN_RE = re.compile(f"[{_HAN}]+|[^{_HAN}]+")
-_KANA_HANGUL_RE = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_HAN_RUN_RE = re.compile(f"[{HAN}]+|[^{HAN}]+")
+_KANA_HANGUL_RE = re.compile(f"[{KANA}{HANGUL}]")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 # A Latin word or number: "gpt-4o", "one's", "3.5", "u.s"; trailing punctuation is not part of it.
 _WORD_RE = re.compile(r"[0-9a-z\u00c0-\u024f]+(?:['’.\-][0-9a-z\u00c0-\u024f]+)*")
@@ -250,9 +252,9 @@ def _gloss_piece(piece: str, senses: int) -> tuple[str, ...]:
     if override is not None:
         return override
     if _ZH_NUMERAL_RE.match(piece) and piece not in {"万", "亿", "千", "百"}:
-        number = _zh_number(piece)
+        number = zh_number(piece)
         if number is not None:
-            return (number,)
+            return (f"{number:g}" if isinstance(number, float) else str(number),)
     dictionary = _cedict()
     found = dictionary.get(piece)
     if found:
@@ -275,17 +277,27 @@ def _gloss_piece(piece: str, senses: int) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _zh_number(text: str) -> str | None:
+# --- Chinese numerals ---------------------------------------------------------------------
+
+
+def zh_number(text: str) -> int | float | None:
+    """The value of a Chinese numeral (二十, 两百, 一千零五, 三点五, 1.5万), or None: the one
+    reader of Chinese numbers (glosses, anchors, dates).
+
+    两 counts as 二. Standard integers are read by ``zh_integer``; other forms by cn2an, which
+    gives an int or a float as the text has a decimal part or not.
+    """
+    text = text.replace("两", "二")
     simple = zh_integer(text)
     if simple is not None:
-        return str(simple)
+        return simple  # what cn2an gives, without its import (most of a second)
     import cn2an
 
     try:
         value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError, IndexError):
+    except (ValueError, KeyError, IndexError, TypeError):
         return None
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return value if isinstance(value, int | float) else None
 
 
 _ZH_DIGITS = "零一二三四五六七八九"

@@ -1,29 +1,26 @@
-"""Sentence splitting for fetched sources: they arrive as paragraphs, and sentences back a claim."""
+"""Sentence splitting for fetched sources: they arrive as paragraphs, and sentences back a claim.
+
+A sentence ends at a Latin stop where ``factcheck._sentences.ends_sentence`` says so (the rule
+articles and passages use too), after a full-width stop or ``；`` (and closing quotes), or at a
+blank line.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
+from factcheck._han import CJK_SCRIPT
+from factcheck._sentences import ends_sentence
 
-
-# A sentence ends after . ! ? (then closing quotes, space and a capital), after a full-width
-# stop (and closing quotes), or at a blank line. The pattern starts with the one character class
-# of every stop, so the regex engine skips straight to the next stop instead of trying each
-# position (6x faster on a typical sentence); the branch then checks which stop it was.
+# The pattern starts with the one character class of every stop, so the regex engine skips
+# straight to the next stop instead of trying each position (6x faster on a typical sentence);
+# the branch then checks which stop it was. A Latin stop is only a candidate (closing quotes,
+# then white space or, after ! and ?, Chinese or Japanese text): ``ends_sentence`` decides.
 _SENTENCE_END = re.compile(
-    r"""[.!?。！？；\n](?:(?<=[.!?])(?P<en>["'”’)\]]*\s+)(?=["'“‘(\[]*[A-Z0-9])"""
+    r"""[.!?。！？；\n](?:(?<=[.!?])(?P<en>["'”’)\]]*(?:\s+|(?=[""" + CJK_SCRIPT + r"""])))"""
     r"""|(?<=[。！？；])(?P<zh>["'”’」』）]*)"""
     r"""|(?<=\n)(?P<blank>\s*\n))""",
-)
-
-
-_ABBREVIATIONS = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Inc|Ltd|Co|Corp|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|"
-    r"Sept|Oct|Nov|Dec|U\.S|e\.g|i\.e|[A-Z])\.)$"
 )
 
 
@@ -62,7 +59,7 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         else:
             # Just after the stop, and the closing quotes and/or whitespace that follow it.
             end, gap = match.start(group), match.group(group)
-        if gap.strip() == "" and _ABBREVIATIONS.search(text[max(0, end - 6) : end]):
+        if group == "en" and not ends_sentence(text, match.start()):
             continue
         end = match.end() if not gap.isspace() else end
         spans += _trimmed(text, start, end)

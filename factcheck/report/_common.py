@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -22,7 +21,6 @@ __all__ = [
     "article_file",
     "best_evidence",
     "blank_bad_chars",
-    "candidate_sources",
     "claim_line",
     "claim_text",
     "claim_url",
@@ -143,16 +141,6 @@ def best_evidence(result: ClaimResult) -> Evidence | None:
         if best is None or evidence.score > best.score:
             best = evidence
     return best
-
-
-def candidate_sources(result: ClaimResult, sources: Sequence[Source]) -> tuple[Source, ...]:
-    """The sources that could settle a claim: those cited beside it, else every source."""
-    if not result.claim.source_urls:
-        return tuple(sources)
-    wanted = {url.rstrip("/") for url in result.claim.source_urls}
-    return tuple(
-        s for s in sources if s.url.rstrip("/") in wanted or s.final_url.rstrip("/") in wanted
-    )
 
 
 def not_obtained(report: Report) -> tuple[Source, ...]:

@@ -33,6 +33,8 @@ import jinja2.bccache
 from markupsafe import Markup
 
 from factcheck._cache import cache_dir
+from factcheck._candidates import candidate_sources
+from factcheck._han import HAN
 from factcheck.models import Anchor, AnchorKind, ClaimResult, Link, Report, Source, Verdict
 from factcheck.report._common import (
     VERDICT_WORDS,
@@ -40,7 +42,6 @@ from factcheck.report._common import (
     article_file,
     best_evidence,
     blank_bad_chars,
-    candidate_sources,
     claim_line,
     claim_text,
     clean_text,
@@ -76,7 +77,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|\d+(?:[.,]\d+)*
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _NOT_AFTER = "(?-i:(?<![A-Za-z0-9])" + "".join(f"(?<!{c})" for c in _FOLDS_TO_ASCII) + ")"
 _NOT_BEFORE = "(?-i:(?![A-Za-z0-9])" + "".join(f"(?!{c})" for c in _FOLDS_TO_ASCII) + ")"
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+_CJK_RUN = re.compile(f"[{HAN}]{{2,}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +358,7 @@ def _claim_view(
 
 def _cells(result: ClaimResult, sources: Sequence[Source]) -> tuple[_Cell, ...]:
     """One matrix cell per source: what that source did for this claim, in words."""
-    candidates = {source.id for source in candidate_sources(result, sources)}
+    candidates = {source.id for source in candidate_sources(result.claim, sources)}
     scores: dict[str, float] = {}
     for ev in result.evidence:
         scores[ev.source_id] = max(ev.score, scores.get(ev.source_id, ev.score))

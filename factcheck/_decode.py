@@ -1,9 +1,16 @@
-"""Bytes to text: the charset a body declares, or the one it was really written in.
+"""Bytes to text, for pages and for articles: one byte-order-mark and charset core, two policies.
 
-Order: a byte-order mark (it cannot be wrong, and browsers let it win over the header), the
-``charset`` of the Content-Type header, an HTML ``<meta>``/XML declaration, then UTF-8, then
-detection with charset-normalizer. A declared charset that fails to decode the bytes is not
-trusted: pages labelled UTF-8 but written in GBK are common on the Chinese web.
+The core reads what the bytes say about themselves: a byte-order mark (it cannot be wrong, and
+browsers let it win over any header), a charset label (mapped to the superset browsers use),
+valid UTF-8, then detection with charset-normalizer. Two policies are built on it:
+
+- ``decode_body`` (fetched pages): BOM, then the Content-Type ``charset``, an HTML
+  ``<meta>``/XML declaration, UTF-8, detection. A declared charset that fails to decode the
+  bytes is not trusted (pages labelled UTF-8 but written in GBK are common on the Chinese web),
+  and it never raises: undecodable bytes become U+FFFD as a last resort.
+- ``decode_article`` (an article file): BOM (UTF-8, UTF-16 or UTF-32), else UTF-8, else a
+  detected legacy encoding with a warning. A file holding NUL bytes without a BOM, or bytes
+  no encoding fits, is an ArticleError saying what to do.
 """
 
 from __future__ import annotations
@@ -11,7 +18,16 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
+from factcheck.errors import ArticleError
+
+__all__ = [
+    "bom_codec",
+    "codec_for",
+    "declared_charset",
+    "decode_article",
+    "decode_body",
+    "header_charset",
+]
 
 # Labels that browsers (WHATWG Encoding Standard) read as a superset: a page labelled gb2312 or
 # Shift_JIS routinely holds characters only the superset has.
@@ -82,9 +98,10 @@ def declared_charset(body: bytes) -> str | None:
     return codec_for(match.group(1).decode("ascii", "replace"))
 
 
-def _bom_codec(body: bytes) -> str | None:
+def bom_codec(data: bytes) -> str | None:
+    """The codec a byte-order mark at the start of ``data`` names (UTF-32 before UTF-16), if any."""
     for bom, codec in _BOMS:
-        if body.startswith(bom):
+        if data.startswith(bom):
             return codec
     return None
 
@@ -113,6 +130,8 @@ def _looks_utf8(body: bytes) -> bool:
 
 
 def _detect(body: bytes) -> str | None:
+    import charset_normalizer  # only bodies that are neither UTF-8 nor honestly labelled need it
+
     best = charset_normalizer.from_bytes(body[:_DETECT_BYTES]).best()
     if best is None:
         return None
@@ -124,7 +143,7 @@ def decode_body(body: bytes, content_type: str) -> str:
 
     Never raises: undecodable bytes become U+FFFD as a last resort.
     """
-    bom = _bom_codec(body)
+    bom = bom_codec(body)
     if bom is not None:
         return body.decode(bom, errors="replace")
     header = header_charset(content_type)
@@ -146,3 +165,53 @@ def decode_body(body: bytes, content_type: str) -> str:
         if text is not None:
             return text
     return body.decode(header or declared or "utf-8", errors="replace")
+
+
+# --- the article policy ---------------------------------------------------------------------
+
+_BINARY_SCAN_BYTES = 65536  # NUL bytes this near the start (and no BOM): a binary file
+
+
+def decode_article(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
+    """Bytes -> text: UTF-8 (BOM allowed), UTF-16/32 with a BOM, else a detected legacy
+    encoding (GB18030, Big5, Shift-JIS...) with a warning. Line endings become ``\\n``."""
+    warnings: list[str] = []
+    codec = bom_codec(data)
+    if codec is not None:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise ArticleError(f"{path} is not a text file: bad {codec} ({exc.reason})") from exc
+    else:
+        if b"\x00" in data[:_BINARY_SCAN_BYTES]:
+            raise ArticleError(
+                f"{path} is not a text file: it holds binary data (NUL bytes); "
+                "give the article as Markdown or plain text"
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text, codec = _decode_legacy(data, path)
+            warnings.append(f"{path} is not UTF-8; read it as {codec}: save it as UTF-8 to be sure")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text, tuple(warnings)
+
+
+def _decode_legacy(data: bytes, path: str) -> tuple[str, str]:
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None and best.encoding:
+        decoded = str(best)
+        controls = sum(1 for ch in decoded if ord(ch) < 32 and ch not in "\n\r\t\f")
+        if controls <= len(decoded) // 100:
+            return decoded, best.encoding
+    for codec in ("gb18030", "big5", "shift_jis"):
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    raise ArticleError(
+        f"{path} is not a text file: it is not UTF-8 and no known encoding fits; "
+        "save it as UTF-8 Markdown"
+    )
