@@ -126,6 +126,164 @@ def test_footnote_link_sits_at_its_marker() -> None:
     assert link.number == 1
 
 
+def _cited(article: Article, sentence_start: str) -> list[str]:
+    """The cited URLs whose marker sits inside the sentence that starts with the given words."""
+    found = [s for s in article.sentences if s.text.startswith(sentence_start)]
+    assert len(found) == 1, [s.text for s in article.sentences]
+    sentence = found[0]
+    urls = [link.url for link in article.cited_links if sentence.start <= link.start < sentence.end]
+    return list(dict.fromkeys(urls))
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [".[1]", ". [1]", " [1].", ". ([1](https://b.example/1))", ".[^1]", ". [^1]"],
+)
+def test_citation_after_the_full_stop_belongs_to_the_sentence_before(marker: str) -> None:
+    """A marker after (or just before) the full stop cites the sentence before and makes no
+    sentence of its own; its blanks go with it."""
+    body = "The bridge cost 18 million dollars" + marker + " The toll is 4 dollars.\n\n"
+    text = body + "[1]: https://b.example/1\n[^1]: https://b.example/1\n"
+    article = parse_article(text, "a.md")
+    assert [s.text for s in article.sentences] == [
+        "The bridge cost 18 million dollars."
+        if "." in marker
+        else "The bridge cost 18 million dollars",
+        "The toll is 4 dollars.",
+    ][: len(article.sentences)]
+    assert _cited(article, "The bridge") == ["https://b.example/1"]
+    assert _cited(article, "The toll") == []
+    _check_spans(article)
+
+
+def test_chinese_citation_after_the_full_stop() -> None:
+    """ "。[1]" and "。[^1]" cite the Chinese sentence before."""
+    text = "该桥于2024年5月通车。[1]随后收费。[^2]\n\n[1]: https://b.example/1\n[^2]: https://b.example/2\n"
+    article = parse_article(text, "a.md")
+    assert [s.text for s in article.sentences] == ["该桥于2024年5月通车。", "随后收费。"]
+    assert _cited(article, "该桥") == ["https://b.example/1"]
+    assert _cited(article, "随后") == ["https://b.example/2"]
+    _check_spans(article)
+
+
+def test_numbers_resolve_to_definitions_then_the_reference_list() -> None:
+    """ "[n]" is the "[n]: url" definition when there is one, else entry n of a numbered
+    reference list under a references heading; "[1][2]" and "[1, 2]" cite both."""
+    text = (
+        "The deck is 1,200 metres long [2]. The steel came from 3 suppliers.[1][2]\n\n"
+        "The toll is 4 dollars [1, 3].\n\n"
+        "[3]: https://d.example/3\n\n"
+        "## References\n\n"
+        "1. [Toll schedule](https://l.example/1)\n"
+        "2. Engineering report, https://l.example/2\n"
+        "3. [Shadowed](https://l.example/3)\n"
+    )
+    article = parse_article(text, "a.md")
+    assert _cited(article, "The deck") == ["https://l.example/2"]
+    assert _cited(article, "The steel") == ["https://l.example/1", "https://l.example/2"]
+    assert _cited(article, "The toll") == ["https://l.example/1", "https://d.example/3"]
+    assert [s.text for s in article.sentences] == [
+        "The deck is 1,200 metres long.",
+        "The steel came from 3 suppliers.",
+        "The toll is 4 dollars.",
+    ]
+    entries = [link for link in article.links if link.url == "https://l.example/2"]
+    assert {link.number for link in entries} == {2}
+    assert article.warnings == ()
+    _check_spans(article)
+
+
+def test_numbers_resolve_to_the_seed_style_reference_list() -> None:
+    """ "[1]" points to "[参考链接 1](url)" as the seed's closing list writes it."""
+    text = (
+        "舒曼宣布加入Anthropic。[1]奥特曼随后致谢。[2]\n\n"
+        "[参考链接 1](https://r.example/1)\n[参考链接 2](https://r.example/2)\n"
+    )
+    article = parse_article(text, "a.md")
+    assert _cited(article, "舒曼") == ["https://r.example/1"]
+    assert _cited(article, "奥特曼") == ["https://r.example/2"]
+    assert [s.text for s in article.sentences] == ["舒曼宣布加入Anthropic。", "奥特曼随后致谢。"]
+
+
+def test_reference_entries_written_with_a_bracketed_number() -> None:
+    """Lines "[1] Title https://…" are reference list entries, not prose, and "[1]" cites them."""
+    text = (
+        "The council met on 3 March 2023. [1]\n\n"
+        "[1] Council minutes, 3 March 2023. https://m.example/minutes\n"
+    )
+    article = parse_article(text, "a.md")
+    assert [s.text for s in article.sentences] == ["The council met on 3 March 2023."]
+    assert _cited(article, "The council") == ["https://m.example/minutes"]
+
+
+def test_a_notes_section_keeps_its_prose() -> None:
+    """Under "Notes" a numbered or link-only entry is a reference; a paragraph of prose that
+    cites a link is still prose, with its claim."""
+    text = (
+        "It cost 5 dollars.[1]\n\n## Notes\n\n"
+        "The council later said the figure was 20 million dollars ([source](https://n.example/s)).\n\n"
+        "1. [Budget](https://n.example/b)\n"
+    )
+    article = parse_article(text, "a.md")
+    assert [s.text for s in article.sentences] == [
+        "It cost 5 dollars.",
+        "The council later said the figure was 20 million dollars (source).",
+    ]
+    assert _cited(article, "It cost") == ["https://n.example/b"]
+
+
+def test_a_number_that_points_nowhere_is_a_warning() -> None:
+    """ "[4]" with no definition and no entry 4 is still a marker, and the article warns."""
+    article = parse_article("It cost 5 dollars.[4] It opened.[5]\n", "a.md")
+    assert [s.text for s in article.sentences] == ["It cost 5 dollars.", "It opened."]
+    assert article.cited_links == ()
+    assert len(article.warnings) == 1
+    assert "[4], [5]" in article.warnings[0] and "[4]: URL" in article.warnings[0]
+
+
+def test_shortcut_references_cite_where_they_stand() -> None:
+    """ "[press]" with a "[press]: url" definition cites its sentence, inside it or after the
+    full stop; inside, the words stay visible (brackets may be editorial, "[He] said")."""
+    text = (
+        "Officials confirmed 12 lanes [press]. About 40,000 cars crossed. [press] "
+        '"[He] said it opened," she wrote.\n\n'
+        "[press]: https://p.example/release\n"
+    )
+    article = parse_article(text, "a.md")
+    assert [s.text for s in article.sentences] == [
+        "Officials confirmed 12 lanes [press].",
+        "About 40,000 cars crossed.",
+        '"[He] said it opened," she wrote.',
+    ]
+    assert _cited(article, "Officials") == ["https://p.example/release"]
+    assert _cited(article, "About") == ["https://p.example/release"]
+    assert not any(link.reason == "defined but never used" for link in article.links)
+    _check_spans(article)
+
+
+def test_links_after_the_full_stop() -> None:
+    """A bracketed link or a citation-like link after a full stop cites the sentence before;
+    a linked name that starts the next sentence, or follows "U.S.", stays in its sentence."""
+    text = (
+        "The bridge opened in May. ([Reuters](https://n.example/r)) "
+        "It cost 5 dollars. [source](https://n.example/s) "
+        "It has 12 lanes. [OpenAI](https://o.example) CEO Sam Altman said so. "
+        "The U.S. [Treasury](https://t.example) Secretary agreed.\n"
+    )
+    article = parse_article(text, "a.md")
+    assert [s.text for s in article.sentences] == [
+        "The bridge opened in May.",
+        "It cost 5 dollars.",
+        "It has 12 lanes.",
+        "OpenAI CEO Sam Altman said so.",
+        "The U.S. Treasury Secretary agreed.",
+    ]
+    assert _cited(article, "The bridge") == ["https://n.example/r"]
+    assert _cited(article, "It cost") == ["https://n.example/s"]
+    assert _cited(article, "OpenAI") == ["https://o.example"]
+    _check_spans(article)
+
+
 def test_broken_front_matter_is_a_warning() -> None:
     """Front matter that is not YAML gives a warning and the body is still read."""
     article = parse_article(
@@ -266,6 +424,13 @@ _PIECES = st.sampled_from(
         ")",
         "[^1]",
         "[1]: https://x.y/z",
+        "[2]",
+        "[1][2]",
+        "([3](https://u.v))",
+        "[k]",
+        "[k]: https://k.l\n",
+        "## References\n",
+        "1. ",
         "---",
         "\n",
         "\n\n",

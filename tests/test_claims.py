@@ -328,3 +328,36 @@ def test_properties_extract_and_round_trip(text: str, date: dt.date | None) -> N
         assert 0 <= claim.span[0] < claim.span[1] <= len(article.text)
         assert claim.text and claim.text == claim.text.strip()
     assert load_claim_set(dump_claim_set(article, claims), article) == claims
+
+
+def test_a_citation_marker_is_never_a_claim() -> None:
+    """Markers that stand apart ("(2)", "[1]", "[^3]", a line of them) give no claim, and the
+    claims before them keep their sources."""
+    text = (
+        "The bridge would open in 2024. ([2](https://s.example/2))\n\n"
+        "It cost 18 million dollars. [1]\n\n"
+        "([3](https://s.example/3))\n\n"
+        "[1] [^3]\n\n"
+        "(2)\n\n"
+        "[1]: https://s.example/1\n"
+        "[^3]: https://s.example/3b\n"
+    )
+    article = parse_article(text, "a.md")
+    claims = extract_claims(article)
+    assert [(c.text, c.source_urls) for c in claims] == [
+        ("The bridge would open in 2024.", ("https://s.example/2",)),
+        ("It cost 18 million dollars.", ("https://s.example/1",)),
+    ]
+
+
+def test_cited_claims_survive_the_claim_set_round_trip() -> None:
+    """A claim set written from an article with markers loads back with the same spans and
+    sources: the span (marker included) still shows the claim's text."""
+    path = ROOT / "tests" / "data" / "citations" / "notes.md"
+    article = load_article(path)
+    claims = extract_claims(article)
+    loaded = load_claim_set(dump_claim_set(article, claims), article)
+    assert [(c.text, c.span, c.source_urls) for c in loaded] == [
+        (c.text, c.span, c.source_urls) for c in claims
+    ]
+    assert all(c.source_urls for c in claims)

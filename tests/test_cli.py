@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "claims" / "openai-leadership-2024-08-08"
@@ -288,6 +290,40 @@ def test_extract_keeps_titles_inside_one_sentence(tmp_path: Path) -> None:
         if line.startswith("  text: ")
     ]
     assert sentence in texts, texts
+
+
+def test_extract_attaches_every_citation_style(tmp_path: Path) -> None:
+    """`factcheck extract` on a notes-style article: each claim lists the source its inline link,
+    reference link, shortcut, footnote or number marker cites (before or after the full stop),
+    and no claim is a bare marker."""
+    article = ROOT / "tests" / "data" / "citations" / "notes.md"
+    claims = tmp_path / "claims.yaml"
+    result = run_cli("extract", article, "-o", claims)
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr
+    written = yaml.safe_load(claims.read_text("utf-8"))["claims"]
+    site = "https://example.org/"
+    assert {claim["text"]: claim["sources"] for claim in written} == {
+        "The city council approved the Harbour Bridge on 3 March 2023, as the council minutes "
+        "show.": [site + "minutes"],
+        "The mayor said the bridge would open in 2024.": [site + "mayor-interview"],
+        "The project was expected to cost 18 million dollars.": [site + "budget"],
+        "Construction started in June 2023, according to the city.": [site + "city-timeline"],
+        "Officials confirmed that 12 lanes would be built [press].": [site + "press-release"],
+        "Ferry traffic fell by 30 percent in the first month.": [site + "ferry-figures"],
+        "The toll was set at 4 dollars a car.": [site + "tolls"],
+        "The deck is 1,200 metres long.": [site + "engineering"],
+        "该桥于2024年5月通车，每天约有4万辆车通过。": [site + "xinhua"],
+        "About 40,000 cars crossed it in the first week.": [site + "press-release"],
+        "The steel came from 3 suppliers.": [site + "tolls", site + "engineering"],
+    }
+    text = article.read_text("utf-8")
+    for claim in written:
+        assert re.search(r"[^\W\d_]{2}", claim["text"]), claim  # words, not "(2)" or "[1]"
+        markers = {"number 1 = 1", "number 2 = 2", "number 10 = 10"}
+        assert not markers & set(claim["anchors"]), claim  # a marker is no number of the claim
+        start, end = claim["span"]
+        assert "[" in text[start:end], claim  # the span takes in the marker that cites it
 
 
 def test_judge_reads_and_writes_jsonl() -> None:

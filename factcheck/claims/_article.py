@@ -8,6 +8,8 @@ stretch that shows it, so ``mdinline.plain_text(article.text[s.start:s.end]) == 
 Sentences come from paragraphs and list items. Headings (``#``, setext, or a line that is bold
 on its own), code blocks, link definitions, footnote definitions, reference lists and a closing
 promotion are not prose and give no sentences.
+
+Links and the citations they make are ``claims._links``'s part.
 """
 
 from __future__ import annotations
@@ -15,22 +17,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from factcheck import _yaml
 from factcheck._decode import decode_article
-from factcheck._urls import url_problem
-from factcheck.claims._markdown import plain_text, split_sentences, visible_text
+from factcheck.claims._links import (
+    ENTRY_LINE,
+    FOOTNOTE_DEF,
+    INLINE_LINK,
+    LINK_DEF,
+    LIST_ITEM,
+    PROMOTION_REASON,
+    Block,
+    body_links,
+    reference_sections,
+)
+from factcheck.claims._markdown import CITATION_LABEL, plain_text, split_sentences, visible_text
 from factcheck.errors import ArticleError
 from factcheck.lang import detect_language
-from factcheck.models import Article, Link, LinkKind, Sentence
+from factcheck.models import Article, Sentence
 
-__all__ = ["decode_article", "load_article", "parse_article"]
+__all__ = ["PROMOTION_REASON", "decode_article", "load_article", "parse_article"]
 
-PROMOTION_REASON = "promotion/navigation after the article"
 # Longer "articles" are dumps or the wrong file: 10 MB of prose took 4 minutes and 1 GB to extract
 # (107,000 claims, a report nobody could read); a long feature is under 200 KB.
 MAX_ARTICLE_BYTES = 5_000_000
@@ -40,47 +51,13 @@ _BREAK = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)[^*_\n]+(?:\*\*|__)\s*$")
-_LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)")
 _QUOTE_PREFIX = re.compile(r"^(\s*>\s?)+")
-_LINK_DEF = re.compile(r"^\s{0,3}\[(?P<id>[^\]^][^\]]*)\]:\s*<?(?P<url>\S+?)>?(?:\s+[\"'(].*)?\s*$")
-_FOOTNOTE_DEF = re.compile(r"^\s{0,3}\[\^(?P<id>[^\]\s]+)\]:\s*(?P<body>.*)$")
-
-_URL_PART = r"(?P<url>(?:[^()\s]|\([^()]*\))*)(?:\s+\"[^\"]*\")?"
-_IMAGE = re.compile(rf"!\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\({_URL_PART}\)")
-_INLINE_LINK = re.compile(rf"(?<!!)\[(?P<text>(?:[^\[\]\n]|\[[^\]\n]*\])+)\]\({_URL_PART}\)")
-_REF_LINK = re.compile(r"(?<![!\]])\[(?P<text>[^\[\]\n]+)\]\[(?P<id>[^\]\n]*)\]")
-_FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
-_HTML_LINK = re.compile(r"<a\s[^>]*href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a>", re.I)
-_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]+)>")
-_BARE_URL = re.compile(
-    r"(?<![(<\[\"'=/\w])(?P<url>https?://[^\s<>()\[\]\"'，。）」]+[^\s<>()\[\]\"'，。）」.,;:!?])"
-)
-_REF_LIST_TEXT = re.compile(
-    r"^(?:参考链接|参考资料|参考文献|参考来源|参考|来源|资料来源|原文链接|原文|引用|链接|"
-    r"references?|sources?|ref\.?|link|citation)\s*[#:：]?\s*\[?(?P<n>\d+)?\]?$",
-    re.I,
-)
-_REF_HEADING = re.compile(
-    r"^(?:#+\s*)?\**(?:参考链接|参考资料|参考文献|参考来源|资料来源|references|sources|notes|"
-    r"further reading|bibliography)\**\s*[:：]?\s*$",
-    re.I,
-)
 _PROMO_WORDS = re.compile(
     r"感谢阅读|更多.{0,8}(?:文章|资讯|内容)|关注(?:我们|公众号)|扫码|订阅|点击阅读原文|"
     r"subscribe|sign up|follow us|newsletter|read more|more articles",
     re.I,
 )
 _PROMO_MAX_CHARS = 500  # a closing section longer than this is article text, not promotion
-
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    """A paragraph, list item or special line group of the body, in raw offsets."""
-
-    kind: str  # "para", "item", "heading", "code", "linkdef", "footnote", "break", "reflist"
-    start: int
-    end: int
-    content_start: int  # after a list marker or quote prefix
 
 
 def _front_matter(text: str, warnings: list[str]) -> tuple[dict[str, object], int]:
@@ -168,9 +145,9 @@ def _lines(text: str, start: int) -> Iterator[tuple[int, int, str]]:
         position = end + 1
 
 
-def _blocks(text: str, body_start: int, warnings: list[str]) -> list[_Block]:
+def _blocks(text: str, body_start: int, warnings: list[str]) -> list[Block]:
     """Split the body into blocks: paragraphs, list items and the lines that are not prose."""
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     para: list[tuple[int, int]] = []
     para_content = 0
     fence: str | None = None
@@ -178,13 +155,13 @@ def _blocks(text: str, body_start: int, warnings: list[str]) -> list[_Block]:
 
     def flush(kind: str = "para") -> None:
         if para:
-            blocks.append(_Block(kind, para[0][0], para[-1][1], para_content))
+            blocks.append(Block(kind, para[0][0], para[-1][1], para_content))
             para.clear()
 
     for start, end, line in _lines(text, body_start):
         if fence is not None:
             if line.strip().startswith(fence):
-                blocks.append(_Block("code", fence_start, end, fence_start))
+                blocks.append(Block("code", fence_start, end, fence_start))
                 fence = None
             continue
         fence_match = _FENCE.match(line)
@@ -202,9 +179,9 @@ def _blocks(text: str, body_start: int, warnings: list[str]) -> list[_Block]:
         special = _line_kind(line)
         if special:
             flush()
-            blocks.append(_Block(special, start, end, start))
+            blocks.append(Block(special, start, end, start))
             continue
-        item = _LIST_ITEM.match(line)
+        item = LIST_ITEM.match(line)
         quote = _QUOTE_PREFIX.match(line)
         if item:
             flush()
@@ -216,7 +193,7 @@ def _blocks(text: str, body_start: int, warnings: list[str]) -> list[_Block]:
             flush("item")
     if fence is not None:
         warnings.append("a code block is not closed (missing ```); its text is not read as prose")
-        blocks.append(_Block("code", fence_start, len(text), fence_start))
+        blocks.append(Block("code", fence_start, len(text), fence_start))
     flush()
     return blocks
 
@@ -231,19 +208,21 @@ def _line_kind(line: str) -> str:
         return "break"
     if _ATX.match(line) or (_BOLD_LINE.match(line) and not re.search(r"[。！？.!?]\**\s*$", line)):
         return "heading"
-    if _LINK_DEF.match(line):
+    if LINK_DEF.match(line):
         return "linkdef"
-    if _FOOTNOTE_DEF.match(line):
+    if FOOTNOTE_DEF.match(line):
         return "footnote"
-    stripped = _LIST_ITEM.sub("", line).strip()
-    links = list(_INLINE_LINK.finditer(stripped))
-    rest = _INLINE_LINK.sub("", stripped).strip(" \t-–—|,，、;；.。")
-    if links and not rest and all(_REF_LIST_TEXT.match(m["text"].strip()) for m in links):
+    if ENTRY_LINE.match(line):
+        return "reflist"  # "[1] Title, https://…": an entry of a reference list
+    stripped = LIST_ITEM.sub("", line).strip()
+    links = list(INLINE_LINK.finditer(stripped))
+    rest = INLINE_LINK.sub("", stripped).strip(" \t-–—|,，、;；.。")
+    if links and not rest and all(CITATION_LABEL.match(m["text"].strip()) for m in links):
         return "reflist"
     return ""
 
 
-def _closing_promotion(text: str, blocks: list[_Block]) -> int | None:
+def _closing_promotion(text: str, blocks: list[Block]) -> int | None:
     """Offset where a closing promotion starts: a short section after the last thematic break
     (or a last paragraph) that invites to read more, subscribe or follow, with no citations."""
     last_break = max((i for i, b in enumerate(blocks) if b.kind == "break"), default=None)
@@ -251,7 +230,7 @@ def _closing_promotion(text: str, blocks: list[_Block]) -> int | None:
         tail = blocks[last_break + 1 :]
         chars = sum(len(plain_text(text[b.start : b.end])) for b in tail)
         tail_text = "".join(text[b.start : b.end] for b in tail)
-        link_only = all(not _INLINE_LINK.sub("", text[b.start : b.end]).strip() for b in tail)
+        link_only = all(not INLINE_LINK.sub("", text[b.start : b.end]).strip() for b in tail)
         if (
             tail
             and chars <= _PROMO_MAX_CHARS
@@ -267,140 +246,7 @@ def _closing_promotion(text: str, blocks: list[_Block]) -> int | None:
     return None
 
 
-def _url_reason(url: str) -> str:
-    """Why a URL cannot be a cited source, or "" when it can."""
-    lowered = url.lower()
-    if lowered.startswith(("http://", "https://")):
-        problem = url_problem(url)
-        return f"malformed URL: {problem}" if problem is not None else ""
-    if lowered.startswith("mailto:"):
-        return "email address, not a source"
-    if lowered.startswith("#"):
-        return "link within the article"
-    if ":" not in lowered.split("/", 1)[0]:
-        return "relative link with no site to fetch"
-    return "not a web link"
-
-
-def _links(text: str, blocks: list[_Block], promo_start: int | None) -> tuple[Link, ...]:
-    """Every link of the body, cited or not (with the reason)."""
-    prose = [b for b in blocks if b.kind not in {"code", "linkdef", "footnote"}]
-    definitions: dict[str, tuple[str, int, int]] = {}
-    footnotes: dict[str, list[tuple[str, str, int, int]]] = {}
-    for block in blocks:
-        line = text[block.start : block.end]
-        if block.kind == "linkdef" and (m := _LINK_DEF.match(line)):
-            definitions.setdefault(m["id"].strip().casefold(), (m["url"], block.start, block.end))
-        elif block.kind == "footnote" and (m := _FOOTNOTE_DEF.match(line)):
-            body_at = block.start + m.start("body")
-            footnotes[m["id"]] = [
-                (url, label, body_at + s, body_at + e) for url, label, s, e in _urls_in(m["body"])
-            ]
-    found: list[Link] = []
-    taken: list[tuple[int, int]] = []
-    used_refs: set[str] = set()
-    used_notes: set[str] = set()
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
-
-    def add(link: Link) -> None:
-        taken.append((link.start, link.end))
-        found.append(link)
-
-    for block in prose:
-        chunk = text[block.start : block.end]
-        base = block.start
-        in_list = block.kind == "reflist"
-        for m in _IMAGE.finditer(chunk):
-            add(
-                _link(
-                    m["url"], m["text"], LinkKind.INLINE, base + m.start(), base + m.end(), "image"
-                )
-            )
-        for pattern in (_INLINE_LINK, _HTML_LINK):
-            for m in pattern.finditer(chunk):
-                start, end = base + m.start(), base + m.end()
-                if not free(start, end):
-                    continue
-                label = plain_text(m["text"])
-                if in_list:
-                    number = _REF_LIST_TEXT.match(label)
-                    n = int(number["n"]) if number and number["n"] else None
-                    add(_link(m["url"], label, LinkKind.REFERENCE_LIST, start, end, number=n))
-                else:
-                    add(_link(m["url"], label, LinkKind.INLINE, start, end))
-        for m in _REF_LINK.finditer(chunk):
-            key = (m["id"] or m["text"]).strip().casefold()
-            start, end = base + m.start(), base + m.end()
-            if key in definitions and free(start, end):
-                used_refs.add(key)
-                add(
-                    _link(
-                        definitions[key][0], plain_text(m["text"]), LinkKind.REFERENCE, start, end
-                    )
-                )
-        for m in _FOOTNOTE_REF.finditer(chunk):
-            start, end = base + m.start(), base + m.end()
-            if m["id"] in footnotes and free(start, end):
-                used_notes.add(m["id"])
-                for url, label, _, _ in footnotes[m["id"]]:
-                    add(_link(url, label, LinkKind.FOOTNOTE, start, end, number=_int(m["id"])))
-        for pattern in (_AUTOLINK, _BARE_URL):
-            for m in pattern.finditer(chunk):
-                start, end = base + m.start(), base + m.end()
-                if free(start, end):
-                    add(_link(m["url"], m["url"], LinkKind.BARE, start, end))
-    for key, (url, start, end) in definitions.items():
-        if key not in used_refs:
-            add(_link(url, key, LinkKind.REFERENCE, start, end, "defined but never used"))
-    for note, urls in footnotes.items():
-        if note not in used_notes:
-            for url, label, start, end in urls:
-                add(_link(url, label, LinkKind.FOOTNOTE, start, end, number=_int(note)))
-    if promo_start is not None:
-        found = [
-            _uncite(link, PROMOTION_REASON) if link.start >= promo_start else link for link in found
-        ]
-    return tuple(sorted(found, key=lambda link: (link.start, link.end)))
-
-
-def _urls_in(body: str) -> list[tuple[str, str, int, int]]:
-    """(url, label, start, end) of the links in a footnote's text."""
-    urls = [
-        (m["url"], plain_text(m["text"]), m.start(), m.end()) for m in _INLINE_LINK.finditer(body)
-    ]
-    for pattern in (_AUTOLINK, _BARE_URL):
-        for m in pattern.finditer(body):
-            if all(m.end() <= s or m.start() >= e for _, _, s, e in urls):
-                urls.append((m["url"], plain_text(body).strip(), m.start(), m.end()))
-    return urls
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _link(
-    url: str,
-    label: str,
-    kind: LinkKind,
-    start: int,
-    end: int,
-    reason: str = "",
-    number: int | None = None,
-) -> Link:
-    reason = reason or _url_reason(url)
-    return Link(url, label, kind, start, end, cited=not reason, reason=reason, number=number)
-
-
-def _uncite(link: Link, reason: str) -> Link:
-    if not link.cited:
-        return link
-    return Link(link.url, link.text, link.kind, link.start, link.end, False, reason, link.number)
-
-
-def _sentences(text: str, blocks: list[_Block], promo_start: int | None) -> tuple[Sentence, ...]:
+def _sentences(text: str, blocks: list[Block], promo_start: int | None) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     paragraph = 0
     for block in blocks:
@@ -432,8 +278,10 @@ def parse_article(text: str, path: str) -> Article:
     meta, body_start = _front_matter(text[offset:], warnings)
     body_start += offset
     blocks = _blocks(text, body_start, warnings)
+    blocks = reference_sections(text, blocks)
     promo_start = _closing_promotion(text, blocks)
     sentences = _sentences(text, blocks, promo_start)
+    links = body_links(text, blocks, promo_start, warnings)
     title = _as_text(meta.get("title"), "title", warnings)
     if not title:
         heading = next((b for b in blocks if b.kind == "heading"), None)
@@ -449,7 +297,7 @@ def parse_article(text: str, path: str) -> Article:
         url=_as_text(meta.get("url") or meta.get("link") or meta.get("source"), "url", warnings),
         language=detect_language(body),
         sentences=sentences,
-        links=_links(text, blocks, promo_start),
+        links=links,
         warnings=tuple(warnings),
     )
 
@@ -487,6 +335,4 @@ def load_article(path: Path) -> Article:
 
 
 def _with_warnings(article: Article, warnings: tuple[str, ...]) -> Article:
-    from dataclasses import replace
-
     return replace(article, warnings=(*warnings, *article.warnings))

@@ -3,7 +3,9 @@
 A sentence is checkable when it carries something a source can confirm or contradict: a
 number, percentage, amount of money, date or relative time, a named person or organisation, a
 quotation, or an attribution (表示, 称, 宣布, said, according to). Questions, lead-ins ending in
-a colon or dash, opinion ("我认为", "I think"), rhetorical lines and boilerplate are left out.
+a colon or dash, opinion ("我认为", "I think"), rhetorical lines, boilerplate and a citation
+marker standing alone ("(2)", "[1]") are left out. A claim's sources are the cited links whose
+markers sit in its sentence (``claims._article`` attaches a marker after the full stop there).
 
 A long Chinese sentence is cut into clauses only where the next clause names its own subject
 (a name within its first few characters, not after a joining word such as 也/还/在) and the
@@ -68,6 +70,8 @@ _ROLE_PREFIX = re.compile(
 # A clause before the cut must stand alone: not an opener ("在…时", "由于…") nor "X表示".
 _SUBORDINATE_START = re.compile(r"^(?:在|当|由于|因为|如果|虽然|尽管|随着|自从|截至|为了|与此同时)")
 _SAYS_END = re.compile(r"(?:表示|声称|称|说|告诉媒体|告诉|强调|指出|透露|宣布|认为|写道)$")
+# Nothing but a citation marker left ("(2)", "[1]", "[^3]"): it belongs to the sentence before.
+_MARKER_ONLY = re.compile(r"^[\s\[\]()（）【】^\d,，、;；.。–-]*$")
 _CLAUSE_MIN_CHARS = 10  # a Chinese clause shorter than this rarely stands alone
 _SPLIT_MIN_CHARS = 40  # sentences shorter than this are never split
 _MEASURED = {AnchorKind.NUMBER, AnchorKind.PERCENT, AnchorKind.MONEY, AnchorKind.DATE}
@@ -83,6 +87,8 @@ def _kinds(text: str, anchors: Sequence[Anchor]) -> tuple[ClaimKind, ...]:
 def _skip_reason(text: str) -> str:
     """Why a sentence is not checkable in itself, or "" when it may be."""
     stripped = text.strip().strip("*").strip()
+    if _MARKER_ONLY.match(stripped):
+        return "citation marker"
     if stripped.endswith(("？", "?")):
         return "question"
     if stripped.endswith(("：", ":", "——", "—", "-")):

@@ -5,6 +5,16 @@ images and inline-code backticks are dropped. Its span in the article is the raw
 its first to its last visible character, widened to take in markup that opens or closes right
 there (``**``, ``[``, ``](url)``), so ``plain_text(article.text[start:end]) == sentence.text``.
 Underscore emphasis is left as written: underscores are common in names and URLs.
+
+Citation markers are markup too, credited to the sentence they follow or sit in (with the
+blanks before them), so a marker never makes a sentence of its own:
+- always: footnotes ``[^3]``, bracketed numbers ``[1]``, ``[1, 2]``, ``[1][2]``, links whose
+  text is a number ``[2](url)``, and any of these in brackets, ``([2](url))``;
+- right after a sentence end (``. [press]``, ``. ([Reuters](url))``): a run of links or
+  bracketed keys of up to 40 characters, when the text ends there or the next sentence starts.
+  Bare links need citation-like text ("source", "参考链接 2") unless the text ends there, so
+  ``. [OpenAI](url) CEO Sam Altman said`` keeps its subject.
+Other bracketed words stay visible: they are also editorial insertions ("[He] said").
 """
 
 from __future__ import annotations
@@ -12,9 +22,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from factcheck._han import CJK_SCRIPT
 from factcheck._sentences import CLOSERS, ends_sentence, stop_run_end
 
-__all__ = ["VisibleText", "plain_text", "split_sentences", "visible_text"]
+__all__ = [
+    "CITATION_LABEL",
+    "NUMBERS",
+    "VisibleText",
+    "plain_text",
+    "split_sentences",
+    "visible_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +47,38 @@ class VisibleText:
 
 
 _URL_PART = r"(?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?"
+# Citation numbers in brackets: "1", "1, 2", "1-3" (the numbers ``_article`` resolves).
+NUMBERS = r"\d{1,3}(?:\s*[,，、–-]\s*\d{1,3})*"
+# Link or list text that names a citation rather than says something: "参考链接 1", "source".
+CITATION_LABEL = re.compile(
+    r"^(?:参考链接|参考资料|参考文献|参考来源|参考|来源|资料来源|原文链接|原文|引用|链接|"
+    r"references?|sources?|ref\.?|link|citation)\s*[#:：]?\s*\[?(?P<n>\d+)?\]?$",
+    re.I,
+)
+# A marker that is a citation wherever it stands: [^3], [2](url), [[2]](url), [1], [1, 2].
+_HARD = (
+    r"\[\^[^\]\s]+\]"
+    rf"|\[(?:{NUMBERS}|\[{NUMBERS}\])\]\({_URL_PART}\)"
+    rf"|\[{NUMBERS}\](?!\()"
+)
+_HARD_RUN = rf"(?:{_HARD})(?:[ \t]*[,，;；]?[ \t]*(?:{_HARD}))*"
+# A citation right after a sentence end: links and bracketed keys, bracketed or not.
+_SOFT_ONE = re.compile(
+    rf"{_HARD}|\[(?P<linked>[^\[\]\n]{{1,40}})\]\({_URL_PART}\)"
+    r"|\[(?P<key>[^\[\]\n^]{1,40})\](?![(\[])"
+)
+_SOFT_ITEM = re.sub(r"\(\?P<\w+>", "(?:", _SOFT_ONE.pattern)
+_SOFT_RUN = rf"(?:{_SOFT_ITEM})(?:[ \t]*[,，;；]?[ \t]*(?:{_SOFT_ITEM}))*"
+_SOFT = re.compile(
+    rf"(?P<paren>\([ \t]*(?:{_SOFT_RUN})[ \t]*\)|（[ \t]*(?:{_SOFT_RUN})[ \t]*）)|{_SOFT_RUN}"
+)
+_CJK = re.compile(f"[{CJK_SCRIPT}]")
+_SENTENCE_OPENERS = '[*"“‘「『【(（<'
+_STOPPED = re.compile(r"[.!?…。！？][\"'”’)\]」』】）*]*$")
 # One alternation, tried left to right at each position; the group that matched names it.
 _INLINE = re.compile(
     rf"(?P<image>!\[(?:[^\[\]]|\[[^\]]*\])*\]\({_URL_PART}\))"
-    r"|(?P<footnote>\[\^[^\]\s]+\])"
+    rf"|(?P<mark>\([ \t]*{_HARD_RUN}[ \t]*\)|（[ \t]*{_HARD_RUN}[ \t]*）|{_HARD_RUN})"
     rf"|(?P<lopen>\[)(?=(?:[^\[\]\n]|\[[^\]\n]*\])+\](?:\({_URL_PART}\)|\[[^\]\n]*\]))"
     rf"|(?P<lclose>\]\({_URL_PART}\)|\]\[[^\]\n]*\])"
     r"|(?P<autolink><https?://[^>\s]+>)"
@@ -45,7 +91,7 @@ _INLINE = re.compile(
 )
 
 # Every alternative of _INLINE starts with one of these: text between them is plain.
-_MARKUP_START = re.compile(r"[!\[\]<\\*`]")
+_MARKUP_START = re.compile(r"[!\[\]<\\*`(（]")
 _BLANK = re.compile(r"\s")
 
 
@@ -98,8 +144,25 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
         else:
             pending.append(start)
 
+    def hide(start: int, end: int) -> None:
+        # A citation marker: the blanks before it go with it, and it closes the text before.
+        floor = max([solid[0] + 1, *link_from, *(last for _, last in atomic)])
+        while len(chars) > floor and chars[-1] == " ":
+            chars.pop()
+            starts.pop()
+            ends.pop()
+        if solid[0] >= 0:
+            pending.clear()
+        close(start, end)
+
     position = 0
     while position < len(raw):
+        if raw[position] in "([（" and solid[0] >= 0 and not link_from:
+            stop = _trailing_citation(raw, position, "".join(chars[max(0, solid[0] - 80) :]))
+            if stop:
+                hide(position, stop)
+                position = stop
+                continue
         m = _INLINE.match(raw, position)
         if m is None:
             special = _MARKUP_START.search(raw, position + 1)
@@ -128,6 +191,8 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
                 emit(raw[index], index, index + 1)
             atomic.append((first, len(chars)))
             close(end - 1, end)
+        elif kind == "mark":
+            hide(position, end)
         elif kind == "escape":
             emit(raw[position + 1], position, end)
         elif kind == "strong":
@@ -143,7 +208,7 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
             kind == "html" and not token.startswith("</") and not token.endswith("/>")
         ):
             pending.append(position)
-        else:  # lclose, footnote, image, emclose, closing or empty html tags
+        else:  # lclose, image, emclose, closing or empty html tags
             if kind == "lclose" and link_from:
                 atomic.append((link_from.pop(), len(chars)))
             close(position, end)
@@ -151,6 +216,35 @@ def visible_text(raw: str, base: int = 0) -> VisibleText:
     # A "[" taken for a link whose close never came (odd nesting): never split after it.
     atomic.extend((first, len(chars)) for first in link_from)
     return VisibleText("".join(chars), tuple(starts), tuple(ends), tuple(atomic))
+
+
+def _trailing_citation(raw: str, position: int, before: str) -> int:
+    """The end of a citation that starts at ``raw[position]`` right after a sentence end in
+    ``before`` (the visible text so far), or 0 when there is none there (rule: module doc)."""
+    before = before.rstrip()
+    if not _STOPPED.search(before):
+        return 0
+    stop_at = len(before.rstrip("".join(CLOSERS))) - 1
+    if before[stop_at] in ".!?" and not ends_sentence(before[: stop_at + 1] + " A", stop_at):
+        return 0  # "U.S. [Treasury](url) Secretary": an abbreviation, no sentence end
+    m = _SOFT.match(raw, position)
+    if m is None:
+        return 0
+    end = m.end()
+    rest = raw[end:].lstrip()
+    if not rest:
+        return end
+    if not raw[end : end + 1].isspace():
+        return 0
+    first = rest[0]
+    if not (first.isupper() or first.isdigit() or _CJK.match(first) or first in _SENTENCE_OPENERS):
+        return 0
+    if m["paren"] is None:
+        for item in _SOFT_ONE.finditer(m.group()):
+            linked = item["linked"]
+            if linked is not None and not CITATION_LABEL.match(linked.strip()):
+                return 0
+    return end
 
 
 def plain_text(raw: str) -> str:

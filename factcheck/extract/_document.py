@@ -56,9 +56,11 @@ _MAGIC = (
     (re.compile(rb"wOF[F2]"), "font/woff"),
     (re.compile(rb"\x00asm"), "application/wasm"),
 )
-_HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
-)
+# An HTML page starts with its doctype, <html>, <head> or <body>, after any comments and any
+# scripts, styles, <meta> or <link> that a server or a tag manager put before them.
+_HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
+_PREAMBLE = re.compile(rb"<!--|<(script|style|noscript)\b|<(?:meta|link)\b", re.I)
+_HTML_SNIFF_BYTES = 65536  # how far into the body the HTML start is looked for
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_JSON_STRINGS = 5000
 # C0 controls other than tab, newlines, form feed and escape: rare in text, common in binary.
@@ -98,13 +100,35 @@ def _looks_like_text(body: bytes) -> bool:
     return controls <= len(head) // 100
 
 
+def _starts_html(data: bytes) -> bool:
+    """Whether the bytes start an HTML page (``_HTML_TAG`` after the preamble ``_PREAMBLE``
+    allows); one pass, no backtracking."""
+    position = len(data) - len(data.lstrip(b"\xef\xbb\xbf \t\r\n\f"))
+    lowered = data.lower()
+    while (m := _PREAMBLE.match(data, position)) is not None:
+        if m.group() == b"<!--":
+            close = data.find(b"-->", m.end())
+            end = close + 3 if close >= 0 else -1
+        elif m.group(1):
+            close = lowered.find(b"</" + m.group(1).lower(), m.end())
+            end = data.find(b">", close) + 1 if close >= 0 else -1
+        else:
+            end = data.find(b">", m.end()) + 1
+        if end <= 0:
+            return False
+        position = end
+        while position < len(data) and data[position : position + 1].isspace():
+            position += 1
+    return _HTML_TAG.match(data, position) is not None
+
+
 def _sniff(body: bytes, content_type: str) -> str:
     """The kind of document the body holds, trusting the bytes over a generic or wrong type."""
     mime = _media_type(content_type)
     head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if _HTML_START.match(head):
+    if _starts_html(body[:_HTML_SNIFF_BYTES]):
         return "html"
     if b"%PDF-" in body[:1024]:
         return "pdf"  # readers accept junk before the header, so servers send it

@@ -5,18 +5,25 @@ id, class, role or label mark them as cookie/consent banners, navigation, sharin
 boxes or related links are removed, and after it, paragraphs that are only such text are
 dropped. When trafilatura finds little, the paragraphs of the page's ``<article>``/``<main>``
 (or body) are read directly with lxml instead.
+
+The page is parsed with its comments removed: React writes ``<!-- -->`` between text pieces,
+and a tree that keeps them cuts paragraphs short at the first one ("When", "Mr"). Text that
+trafilatura leaves after an element of its output (a deal's text after its heading) is a
+paragraph too. The headline is decided once: the ``<h1>`` that matches the page's title (else
+the first in ``<article>``/``<main>``, else the first), placed first as a paragraph of its
+own, never again further down, and split off a byline it was glued to.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import re
 from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
 
+from factcheck.extract._meta import page_metadata, without_site_name
 from factcheck.extract._passages import normalize_space
 
 _LITTLE_TEXT = 250  # characters: below this trafilatura "found little"
@@ -111,7 +118,8 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
         return None
     try:
         # huge_tree: libxml2 otherwise drops everything nested deeper than 256 elements.
-        parser = lxml.html.HTMLParser(huge_tree=True)
+        # remove_comments: React's "<!-- -->" separators cut paragraphs short (module doc).
+        parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
         return lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         return None
@@ -196,25 +204,62 @@ def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
     return page_chars
 
 
-def _block_text(element: etree._Element) -> str:
-    """Text of a trafilatura output element, line breaks as spaces."""
-    return normalize_space(" ".join(element.itertext()))
+# Elements that stand apart from the text around them (trafilatura's output names and HTML's).
+_APART = _BLOCK_TAGS | _words("head list item quote row cell lb br td th")
 
 
-def _trafilatura_paragraphs(body: etree._Element) -> list[str]:
-    paragraphs: list[str] = []
+def _block_text(element: etree._Element, skip: frozenset[str] = frozenset()) -> str:
+    """Text of an element as it reads: inline pieces joined as written ("$<hi>18</hi>m" is
+    "$18m"), line breaks as spaces, ``skip`` elements left out; its own tail is not its text."""
+    parts: list[str] = []
+    skipping = 0
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        hidden = node.tag in skip
+        apart = " " if node is not element and node.tag in _APART else ""
+        if event == "start":
+            skipping += hidden
+            if not skipping:
+                parts += [apart, node.text or ""]
+        else:
+            skipping -= hidden
+            if node is not element and not skipping:
+                parts += [apart, node.tail or ""]
+    return normalize_space("".join(parts))
+
+
+_OUTPUT_BLOCKS = ("p", "head", "list", "quote", "table")  # trafilatura's paragraph-level names
+_MAX_LAYOUT_DEPTH = 8  # tables inside table cells read as layout, at most this deep
+
+
+def _trafilatura_paragraphs(body: etree._Element, depth: int = 0) -> list[str]:
+    """trafilatura's output body as paragraphs, the text it leaves between elements included.
+    A table whose cells hold paragraphs is page layout (portal pages): its cells are read as
+    bodies of their own; a data table gives a line per row, cells joined by " | "."""
+    paragraphs: list[str] = [normalize_space(body.text or "")]
     for block in body:
         tag = block.tag
         if tag == "list":
-            paragraphs.extend(_block_text(item) for item in block.iter("item"))
+            for item in block.iter("item"):
+                paragraphs += [_block_text(item), normalize_space(item.tail or "")]
         elif tag == "table":
             for row in block.iter("row"):
-                cells = [_block_text(cell) for cell in row.iter("cell")]
-                paragraphs.append(" | ".join(cell for cell in cells if cell))
+                cells = list(row.iter("cell"))
+                layout = depth < _MAX_LAYOUT_DEPTH and any(
+                    child.tag in _OUTPUT_BLOCKS for cell in cells for child in cell
+                )
+                if layout:
+                    for cell in cells:
+                        paragraphs += _trafilatura_paragraphs(cell, depth + 1)
+                else:
+                    texts = [_block_text(cell) for cell in cells]
+                    paragraphs.append(" | ".join(text for text in texts if text))
         elif tag == "quote" and len(block):
-            paragraphs.extend(_block_text(child) for child in block)
+            paragraphs.append(normalize_space(block.text or ""))
+            for child in block:
+                paragraphs += [_block_text(child), normalize_space(child.tail or "")]
         elif tag != "graphic":
             paragraphs.append(_block_text(block))
+        paragraphs.append(normalize_space(block.tail or ""))  # "<head>Deal</head>its text"
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
@@ -282,77 +327,6 @@ def _keep(paragraph: str) -> bool:
     return not (len(paragraph) < 80 and _FURNITURE.fullmatch(paragraph.strip()))
 
 
-def _meta(tree: lxml.html.HtmlElement, *names: str) -> str:
-    for name in names:
-        for element in tree.xpath("//meta[@name=$n or @property=$n or @itemprop=$n]", n=name):
-            content = normalize_space(element.get("content") or "")
-            if content:
-                return content
-    return ""
-
-
-def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, object]]:
-    found: list[dict[str, object]] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "")
-        except (ValueError, RecursionError):
-            continue
-        stack = [data]
-        while stack and len(found) < 50:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                found.append(item)
-                graph = item.get("@graph")
-                if isinstance(graph, list):
-                    stack.extend(graph)
-    return found
-
-
-def _names(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return _names(value.get("name"))
-    if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
-    return []
-
-
-def _without_site_name(title: str) -> str:
-    """ "Headline | Site" or "Headline_Section_Site" as "Headline"."""
-    for separator in (" | ", " – ", " — ", " - ", "_", " · "):
-        head = title.split(separator)[0].strip()
-        if separator in title and len(head) >= 0.4 * len(title):
-            return head
-    return title
-
-
-def page_metadata(tree: lxml.html.HtmlElement) -> tuple[str, str, str]:
-    """(title, author, published) from meta tags and JSON-LD, for what trafilatura missed."""
-    items = _json_ld(tree)
-    title = _meta(tree, "og:title", "twitter:title", "headline")
-    if not title:
-        title = next((str(i["headline"]) for i in items if isinstance(i.get("headline"), str)), "")
-    if not title:
-        title = _without_site_name(normalize_space("".join(tree.xpath("//title//text()"))))
-    author = _meta(tree, "author", "article:author", "byl", "parsely-author", "sailthru.author")
-    if not author or author.startswith("http"):
-        names = [n for item in items for n in _names(item.get("author"))]
-        author = "; ".join(dict.fromkeys(normalize_space(n) for n in names if n.strip()))
-    published = _meta(
-        tree, "article:published_time", "datePublished", "pubdate", "publish-date", "date"
-    )
-    if not published:
-        published = next(
-            (str(i["datePublished"]) for i in items if isinstance(i.get("datePublished"), str)),
-            "",
-        )
-    return title, author, published[:10] if re.match(r"\d{4}-\d\d-\d\d", published) else ""
-
-
 def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], str, str, str]:
     """(paragraphs, title, author, date) as trafilatura reads the page; empty when it fails."""
     import trafilatura  # loaded by html_text
@@ -381,6 +355,65 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], str,
     )
 
 
+_HEADLINE_MAX = 300  # characters: a longer <h1> is a page's text set large, not a headline
+_CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two headings say the same, case, spacing and punctuation aside."""
+    squeeze = re.compile(r"[\W_]+")
+    return squeeze.sub("", a).casefold() == squeeze.sub("", b).casefold()
+
+
+def _headline(tree: lxml.html.HtmlElement, title: str) -> str:
+    """The page's headline: the <h1> that says the title (or starts it, as "Headline | Site"
+    titles do), else the first <h1> in the article or main part, else the first; "" for none."""
+    found: list[tuple[etree._Element, str]] = []
+    for element in tree.iter("h1"):
+        text = _block_text(element, _INVISIBLE)
+        if text and len(text) < _HEADLINE_MAX:
+            found.append((element, text))
+    if not found:
+        return ""
+    plain_title = without_site_name(title) if title else ""
+    for _, text in found:
+        if plain_title and (_same_words(text, plain_title) or _same_words(text, title)):
+            return text
+    for element, text in found:
+        if any(a.tag in ("article", "main") for a in element.iterancestors()):
+            return text
+    return found[0][1]
+
+
+def _glued(paragraph: str, headline: str) -> str | None:
+    """The rest of a paragraph that starts with the whole headline and goes on (a byline glued
+    to it: "Headline By Ada Moreno"), or None. Short headlines ("Storm") are left alone: a
+    paragraph may start with those words."""
+    if not paragraph.startswith(headline) or len(paragraph) == len(headline):
+        return None
+    long_enough = len(headline.split()) >= 4 or len(_CJK_TEXT.findall(headline)) >= 8
+    joint = paragraph[len(headline)]
+    if not long_enough or not (
+        joint.isspace() or _CJK_TEXT.match(headline[-1]) or joint in "|:：·-–—"
+    ):
+        return None
+    return paragraph[len(headline) :].strip(" |:：·-–—") or None
+
+
+def _place_headline(paragraphs: list[str], headline: str) -> list[str]:
+    """The headline as the first paragraph, once: a copy further down is dropped, one glued to
+    a byline is split off it. Nothing changes on a page with no text or no headline."""
+    if not paragraphs or not headline:
+        return paragraphs
+    placed = [headline]
+    for paragraph in paragraphs:
+        if paragraph == headline or _same_words(paragraph, headline):
+            continue
+        rest = _glued(paragraph, headline)
+        placed.append(rest if rest is not None else paragraph)
+    return [p for p in placed if p]
+
+
 def html_text(text: str, url: str) -> HtmlText:
     """Main-text paragraphs and metadata of a decoded HTML page."""
     # Imported on first use: trafilatura (with urllib3, courlan, babel) costs a run that reads
@@ -407,15 +440,14 @@ def html_text(text: str, url: str) -> HtmlText:
         # The page's own published date beats htmldate's guess (which may come from the URL).
         published = published or found_date
     paragraphs = [p for p in paragraphs if _keep(p)]
-    headline = normalize_space(" ".join(tree.xpath("(//h1)[1]//text()")))
-    if paragraphs and headline and len(headline) < 300 and headline not in paragraphs[0]:
-        paragraphs.insert(0, headline)  # trafilatura drops a headline it took as the title
+    headline = _headline(tree, title)
+    paragraphs = _place_headline(paragraphs, headline)
     found = sum(len(p) for p in paragraphs)
     if found < _LITTLE_TEXT:
         fallback = [p for p in fallback_paragraphs(tree) if _keep(p)]
         fallback_chars = sum(len(p) for p in fallback)
         if fallback_chars > max(2 * found, found + 100) or (fallback_chars and not found):
-            paragraphs = fallback
+            paragraphs = _place_headline(fallback, headline)
             extractor = fallback_name if visible <= _HUGE_TEXT else extractor
     unique = [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]
     return HtmlText(
