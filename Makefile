@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install lock bytecode browser demo test lint typecheck eval bench clean
+.PHONY: install lock train bytecode browser demo test lint typecheck eval bench clean
 
 # Set-up installs exactly the committed lock, never what is newest today: uv itself from its own
 # small lock, then the whole environment from requirements.lock, hashes checked. `make lock`
@@ -13,6 +13,10 @@ export UV_PYTHON_DOWNLOADS := never
 # for something the lock does not hold.
 LOCK := requirements.lock
 UV_LOCK := requirements-uv.lock
+TRAIN_LOCK := requirements-train.lock
+TRAIN_STAMP := $(VENV)/.train-installed
+# Where the CPU-only torch wheel lies: the package index's default torch pulls CUDA packages.
+TORCH_WHEELS ?= /opt/wheels
 COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11
 
 $(BIN)/uv: $(UV_LOCK)
@@ -28,6 +32,19 @@ $(STAMP): $(LOCK) pyproject.toml $(BIN)/uv
 lock: $(BIN)/uv
 	$(COMPILE) pyproject.toml --extra dev -o $(LOCK)
 	grep -E '^uv==' $(LOCK) | cut -d' ' -f1 | $(COMPILE) - -o $(UV_LOCK)
+	$(COMPILE) \
+		--find-links $(TORCH_WHEELS) -c $(LOCK) pyproject.toml --extra train -o $(TRAIN_LOCK)
+
+# The training tools (torch, CPU only) on top of the environment, for make train and its test.
+$(TRAIN_STAMP): $(TRAIN_LOCK) $(STAMP)
+	$(BIN)/uv pip install --quiet --require-hashes --no-deps --find-links $(TORCH_WHEELS) \
+		--python $(BIN)/python -r $(TRAIN_LOCK)
+	touch $@
+
+# Rebuilds the shipped entailment model from ../shared/train (fixed seed), then its combiner.
+train: $(TRAIN_STAMP)
+	$(BIN)/python benchmarks/train_nli.py --out factcheck/data/nli-e5.npz
+	$(BIN)/python benchmarks/train_combiner.py --model nli
 
 install: $(STAMP)
 
@@ -53,7 +70,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy factcheck
 
-test: lint typecheck browser
+test: lint typecheck browser $(TRAIN_STAMP)
 	$(BIN)/python -m pytest --record-mode=none --block-network -q
 
 eval: $(STAMP)

@@ -129,17 +129,21 @@ def mean_figures(data: LabelledSet, runs: Sequence[Sequence[str]]) -> Figures:
     )
 
 
-def shipped_predictions(data: LabelledSet) -> list[str]:
+def shipped_predictions(data: LabelledSet, model: str) -> list[str]:
     """Labels from the committed combiner weights."""
-    probabilities = shipped().probabilities([list(row) for row in data.features])
+    probabilities = shipped(model).probabilities([list(row) for row in data.features])
     return [label_for(probs).value for probs in probabilities]
 
 
 def predictions(
-    sets: Sequence[LabelledSet], training: Sequence[LabelledSet], repeats: int, folds: int
+    sets: Sequence[LabelledSet],
+    training: Sequence[LabelledSet],
+    repeats: int,
+    folds: int,
+    model: str,
 ) -> dict[str, tuple[str, list[list[str]]]]:
     """Per set: how it was scored ("cv" or "shipped") and the prediction runs."""
-    trained = shipped().meta.get("trained_on", {})
+    trained = shipped(model).meta.get("trained_on", {})
     result: dict[str, tuple[str, list[list[str]]]] = {}
     in_training = [data for data in sets if trained.get(data.name) == data.sha256]
     if in_training:
@@ -149,7 +153,7 @@ def predictions(
             result[data.name] = (f"{repeats}x{folds}-fold CV", oof[data.name])
     for data in sets:
         if data.name not in result:
-            result[data.name] = ("shipped weights", [shipped_predictions(data)])
+            result[data.name] = ("shipped weights", [shipped_predictions(data, model)])
     return result
 
 
@@ -175,7 +179,9 @@ ABLATION_COLUMNS = [
 ]
 
 
-def throughput(path: Path, processes: int, limit: int | None) -> tuple[int, float, float, float]:
+def throughput(
+    path: Path, processes: int, limit: int | None, model: str
+) -> tuple[int, float, float, float]:
     """(claims, seconds, claims/s, peak RSS MiB of the largest process) for judge_pairs."""
     from factcheck.judge._batch import JudgeItem, judge_pairs
 
@@ -185,7 +191,7 @@ def throughput(path: Path, processes: int, limit: int | None) -> tuple[int, floa
         row = json.loads(line)
         items.append(JudgeItem(row["id"], row["claim"], tuple(row["evidence_sentences"])))
     start = time.perf_counter()
-    count = sum(1 for _ in judge_pairs(items, processes=processes))
+    count = sum(1 for _ in judge_pairs(items, processes=processes, model=model))
     seconds = time.perf_counter() - start
     peak = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -233,35 +239,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each file")
     parser.add_argument("--no-speed", action="store_true", help="skip the throughput run")
+    parser.add_argument(
+        "--models", default="nli,lexical", help="judges to score, comma-separated (nli, lexical)"
+    )
     args = parser.parse_args(argv)
     files = args.files or [args.eval_dir / f"{name}.jsonl" for name in DEV_FILES]
-    sets = [load_set(path, processes=args.processes, limit=args.limit) for path in files]
+    out: list[str] = []
+    details: list[str] = []
+    for model in args.models.split(","):
+        table, more = evaluate_model(model, files, args)
+        out += [f"Judge `{model}`:", "", *table, ""]
+        details += [f"## Judge `{model}`", "", *more]
+    out += details
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def evaluate_model(
+    model: str, files: Sequence[Path], args: argparse.Namespace
+) -> tuple[list[str], list[str]]:
+    """The summary table and the per-set details for one judge model."""
+    sets = [load_set(p, processes=args.processes, limit=args.limit, model=model) for p in files]
     names = {data.name for data in sets}
-    trained = shipped().meta.get("trained_on", {})
+    trained = shipped(model).meta.get("trained_on", {})
     training = [
-        load_set(args.eval_dir / f"{name}.jsonl", processes=args.processes)
+        load_set(args.eval_dir / f"{name}.jsonl", processes=args.processes, model=model)
         for name in trained
         if name not in names and (args.eval_dir / f"{name}.jsonl").exists()
     ]
-    runs = predictions(sets, training, args.repeats, args.folds)
-    out = ["| set | rows | accuracy | macro-F1 | more |", "|---|---|---|---|---|"]
+    runs = predictions(sets, training, args.repeats, args.folds, model)
+    table = ["| set | rows | accuracy | macro-F1 | more |", "|---|---|---|---|---|"]
     details: list[str] = []
     for data in sets:
         how, predicted = runs[data.name]
         figures = mean_figures(data, predicted)
-        out.append(summary_row(data, figures))
+        table.append(summary_row(data, figures))
         details += render(data, how, figures)
-    out += ["", *details]
     if not args.no_speed:
         biggest = max(sets, key=lambda d: d.extra.get("sentences", 0) or _sentences(d.path))
-        count, seconds, rate, rss = throughput(biggest.path, args.processes, args.limit)
-        out += [
+        count, seconds, rate, rss = throughput(biggest.path, args.processes, args.limit, model)
+        table += [
+            "",
             f"Speed: `judge_pairs` on {biggest.name}: {count} claims in {seconds:.1f} s = "
             f"{rate:.1f} claims/s on {args.processes} processes; peak RSS {rss:.0f} MiB "
-            "(largest single process)."
+            "(largest single process).",
         ]
-    sys.stdout.write("\n".join(out) + "\n")
-    return 0
+    return table, details
 
 
 def _sentences(path: Path) -> float:

@@ -1,14 +1,16 @@
-"""Retrain factcheck/data/combiner.json from labelled dev data, and cross-validate it.
+"""Retrain a judge's combiner from labelled dev data, and cross-validate it.
 
-    .venv/bin/python benchmarks/train_combiner.py            # fit on dev sets, write JSON
-    .venv/bin/python benchmarks/train_combiner.py --ablation # CV table: what each part adds
+    .venv/bin/python benchmarks/train_combiner.py                  # data/combiner-nli.json
+    .venv/bin/python benchmarks/train_combiner.py --model lexical  # data/combiner.json
+    .venv/bin/python benchmarks/train_combiner.py --ablation       # CV table: what each part adds
 
-Each data set supervises only the distinctions it labels (see factcheck/judge/_combiner.py):
-every set
-the ``support`` stage; sets with ``contradicted`` rows the ``contradiction`` stage; sets with
-``partially_supported`` rows the ``partial`` stage. Sets are weighted equally within a stage.
-Figures are out-of-fold: repeated k-fold, grouped (rows sharing a ``premise_group`` stay in one
-fold), the model refitted on the other folds of every set.
+The "nli" combiner also reads the entailment model's features (factcheck/judge/_nli.py); the
+"lexical" one uses no model trained on non-commercial data. Each data set supervises only the
+distinctions it labels (see factcheck/judge/_combiner.py): every set the ``support`` stage;
+sets with ``contradicted`` rows the ``contradiction`` stage; sets with ``partially_supported``
+rows the ``partial`` stage. Sets are weighted equally within a stage. Figures are out-of-fold:
+repeated k-fold, grouped (rows sharing a ``premise_group`` stay in one fold), the model
+refitted on the other folds of every set.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from factcheck.judge import label_for, rank_evidence  # noqa: E402
-from factcheck.judge._combiner import STAGES, Combiner, Stage, fit_stage  # noqa: E402
-from factcheck.judge._features import FEATURES  # noqa: E402
+from factcheck.judge._combiner import FILES, STAGES, Combiner, Stage, fit_stage  # noqa: E402
+from factcheck.judge._features import feature_names  # noqa: E402
 
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 DEV_FILES = ("wice_dev", "xnli_zh_en_dev", "climate_fever_dev", "attributionbench_dev")
-OUT = ROOT / "factcheck" / "data" / "combiner.json"
 L2 = 1e-3
 SKIP_LABELS = frozenset({"disputed"})  # Climate-FEVER's "disputed" is scored by no rule
+CACHE = ROOT / ".eval-cache"  # computed features, by data file, row limit and code digest
 
 
 @dataclass
@@ -48,37 +50,84 @@ class LabelledSet:
     groups: list[str]
     top3: list[tuple[int, ...]]
     gold: list[list[int]]
+    names: tuple[str, ...]  # the features' names, in column order
     rows: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _featurize(row: dict[str, Any]) -> tuple[tuple[float, ...], tuple[int, ...]]:
+Computed = tuple[tuple[float, ...], tuple[int, ...], str]  # features, top 3, best window
+
+
+def _featurize(row: dict[str, Any]) -> Computed:
     evidence = row["evidence_sentences"]
-    ranked = rank_evidence(row["claim"], evidence if isinstance(evidence, list) else [evidence])
-    return ranked.judged.features, ranked.ranking[:3]
+    evidence = evidence if isinstance(evidence, list) else [evidence]
+    ranked = rank_evidence(row["claim"], evidence)
+    return ranked.judged.features, ranked.ranking[:3], ranked.judged.best_text
 
 
-def load_set(path: Path, *, processes: int = 2, limit: int | None = None) -> LabelledSet:
-    """Read a JSONL file of the eval format and compute every row's features (in a pool)."""
+def _code_key() -> str:
+    """A digest of the code and data the lexical features come from: cached features are reused
+    only while it holds."""
+    package = ROOT / "factcheck"
+    paths = [*package.glob("_*.py"), *package.glob("data/*")]
+    for stage in ("judge", "match", "lang"):
+        paths += package.glob(f"{stage}/*.py")
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if not p.name.startswith(("combiner", "nli-", "_nli"))):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _lexical(rows: list[dict[str, Any]], key: str, processes: int) -> list[Computed]:
+    """Every row's lexical features (in a pool), kept in ``CACHE`` under ``key``: they take
+    minutes, and the entailment model's two features are added on top in seconds."""
     import multiprocessing
 
-    raw = path.read_bytes()
-    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
-    rows = [row for row in rows if row.get("label") not in SKIP_LABELS][:limit]
+    cached = CACHE / f"{key}.json"
+    if cached.exists():
+        return [(tuple(f), tuple(t), b) for f, t, b in json.loads(cached.read_text("utf-8"))]
     if processes > 1:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             computed = pool.map(_featurize, rows, chunksize=8)
     else:
         computed = [_featurize(row) for row in rows]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps(computed, ensure_ascii=False), encoding="utf-8")
+    return computed
+
+
+def load_set(
+    path: Path, *, processes: int = 2, limit: int | None = None, model: str = "lexical"
+) -> LabelledSet:
+    """Read a JSONL file of the eval format and compute every row's features for ``model``'s
+    combiner. With "nli", the entailment model judges each row's best window against its claim,
+    all rows in batches (``compute(..., nli=True)`` gives the same two features one at a time).
+    """
+    raw = path.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+    rows = [row for row in rows if row.get("label") not in SKIP_LABELS][:limit]
+    computed = _lexical(rows, f"{path.stem}-{sha256[:12]}-{limit}-{_code_key()}", processes)
+    features = [list(row) for row, _, _ in computed]
+    if model == "nli":
+        from factcheck.judge._nli import pair_probabilities
+
+        pairs = [(best, row["claim"]) for row, (_, _, best) in zip(rows, computed, strict=True)]
+        judged = pair_probabilities([pair for pair in pairs if pair[0]])
+        found = iter(judged)
+        for row_features, (best, _) in zip(features, pairs, strict=True):
+            entail, _, contra = next(found) if best else (0.0, 0.0, 0.0)
+            row_features += [entail, contra]
     return LabelledSet(
         name=path.stem,
         path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256,
         labels=[row["label"] for row in rows],
-        features=[features for features, _ in computed],
+        features=[tuple(row) for row in features],
         groups=[str(row.get("premise_group") or row["id"]) for row in rows],
-        top3=[top for _, top in computed],
+        top3=[top for _, top, _ in computed],
         gold=[list(row.get("gold_sentence_ids") or []) for row in rows],
+        names=feature_names(model == "nli"),
         rows=len(rows),
     )
 
@@ -106,7 +155,8 @@ def fit_combiner(
     meta: dict[str, Any] | None = None,
 ) -> Combiner:
     """Fit the three stages on the rows of ``sets`` that ``masks`` keeps (all by default)."""
-    cols = list(columns) if columns is not None else list(range(len(FEATURES)))
+    names = sets[0].names
+    cols = list(columns) if columns is not None else list(range(len(names)))
     stages: dict[str, Stage] = {}
     for stage in STAGES:
         rows: list[list[float]] = []
@@ -127,7 +177,7 @@ def fit_combiner(
             targets += [stage_target(stage, data.labels[i]) for i in chosen]
             weights += [1.0 / len(chosen)] * len(chosen)
         stages[stage] = fit_stage(
-            rows, targets, features=[FEATURES[c] for c in cols], sample_weight=weights, l2=L2
+            rows, targets, features=[names[c] for c in cols], sample_weight=weights, l2=L2
         )
     return Combiner(stages=stages, meta=meta or {})
 
@@ -150,7 +200,7 @@ def out_of_fold(
     columns: Sequence[int] | None = None,
 ) -> dict[str, list[list[str]]]:
     """Per set, per repeat: each row's predicted label from a model that never saw its fold."""
-    cols = list(columns) if columns is not None else list(range(len(FEATURES)))
+    cols = list(columns) if columns is not None else list(range(len(sets[0].names)))
     result: dict[str, list[list[str]]] = {data.name: [] for data in sets}
     for repeat in range(repeats):
         folds = {data.name: folds_for(data, k, seed=repeat) for data in sets}
@@ -170,12 +220,17 @@ def out_of_fold(
     return result
 
 
-def load_dev(processes: int = 2, eval_dir: Path = EVAL_DIR) -> list[LabelledSet]:
-    """The four dev sets with features (an error naming the folder when they are missing)."""
+def load_dev(
+    processes: int = 2, eval_dir: Path = EVAL_DIR, model: str = "lexical"
+) -> list[LabelledSet]:
+    """The four dev sets with ``model``'s features (an error naming the folder when they are
+    missing)."""
     missing = [name for name in DEV_FILES if not (eval_dir / f"{name}.jsonl").exists()]
     if missing:
         raise SystemExit(f"missing {', '.join(missing)} in {eval_dir}")
-    return [load_set(eval_dir / f"{name}.jsonl", processes=processes) for name in DEV_FILES]
+    return [
+        load_set(eval_dir / f"{name}.jsonl", processes=processes, model=model) for name in DEV_FILES
+    ]
 
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -189,17 +244,21 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "cross-lingual calibration": ("crossling", "cov_best_x", "bigram_x"),
     "sentence embedding (USE)": ("emb_best", "emb_best_x"),
     "word alignment (USE, cross-lingual)": ("align_x", "align_low_x", "align_min_x"),
+    "entailment model (cross-encoder)": ("nli_entail", "nli_contra"),
 }
 
 
 def ablation(sets: Sequence[LabelledSet], score: Callable[..., dict[str, str]]) -> list[str]:
     """Markdown rows: CV figures with all features, then without each group."""
-    everything = list(range(len(FEATURES)))
+    names = sets[0].names
+    everything = list(range(len(names)))
     lines = []
     base = score(sets, out_of_fold(sets, columns=everything))
     lines.append(_row("all features", base))
-    for group, names in GROUPS.items():
-        cols = [i for i, name in enumerate(FEATURES) if name not in names]
+    for group, group_names in GROUPS.items():
+        if not set(group_names) & set(names):
+            continue
+        cols = [i for i, name in enumerate(names) if name not in group_names]
         lines.append(_row(f"without {group}", score(sets, out_of_fold(sets, columns=cols))))
     return lines
 
@@ -214,8 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--ablation", action="store_true", help="print the CV ablation table")
+    parser.add_argument("--model", choices=sorted(FILES), default="nli", help="which combiner")
     args = parser.parse_args(argv)
-    sets = load_dev(args.processes, args.eval_dir)
+    sets = load_dev(args.processes, args.eval_dir, args.model)
     if args.ablation:
         from evaluate import ABLATION_COLUMNS, ablation_figures
 
@@ -229,9 +289,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "l2": L2,
         "script": "benchmarks/train_combiner.py",
     }
+    if args.model == "nli":
+        from factcheck.judge._nli import model
+
+        meta["nli_model"] = model().name
     combiner = fit_combiner(sets, meta=meta)
-    OUT.write_text(combiner.to_json(), encoding="utf-8")
-    sys.stdout.write(f"wrote {OUT.relative_to(ROOT)}\n")
+    out = ROOT / "factcheck" / FILES[args.model]
+    out.write_text(combiner.to_json(), encoding="utf-8")
+    sys.stdout.write(f"wrote {out.relative_to(ROOT)}\n")
     return 0
 
 

@@ -16,6 +16,7 @@ import click
 
 from factcheck.errors import FactcheckError, UsageError
 from factcheck.models import Verdict
+from factcheck.settings import MODELS
 from factcheck.version import __version__
 
 if TYPE_CHECKING:
@@ -35,6 +36,23 @@ FORMATS = ("md", "json", "html", "claimreview", "junit")
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_CLAIM_SET_BYTES = 20_000_000  # a claim set of 100,000 claims is ~15 MB
+
+# Options that several commands share, declared once.
+_fail_on_option = click.option(
+    "--fail-on", default="", help="Exit 1 when any of these verdicts occurs (comma-separated)."
+)
+_reviewer_option = click.option(
+    "--reviewer", default="factcheck", show_default=True, help="Author of ClaimReviews."
+)
+_quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+_model_option = click.option(
+    "--model",
+    type=click.Choice(MODELS),
+    default=MODELS[0],
+    show_default=True,
+    help="The judge: lexical, or nli, which adds factcheck's entailment model (its weights are "
+    "for non-commercial use only).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -129,11 +147,10 @@ def extract(article: Path, output: Path | None) -> None:
     show_default=True,
     help="Seconds each request may take (connect + read).",
 )
-@click.option(
-    "--fail-on", default="", help="Exit 1 when any of these verdicts occurs (comma-separated)."
-)
-@click.option("--reviewer", default="factcheck", show_default=True, help="Author of ClaimReviews.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_model_option
+@_fail_on_option
+@_reviewer_option
+@_quiet_option
 def verify(
     articles: tuple[Path, ...],
     claims_path: Path | None,
@@ -144,6 +161,7 @@ def verify(
     offline: bool,
     allow_private: bool,
     timeout: float,
+    model: str,
     fail_on: str,
     reviewer: str,
     quiet: bool,
@@ -167,7 +185,7 @@ def verify(
     if claims_path is not None and len(paths) > 1:
         raise UsageError("--claims applies to one article; give one ARTICLE or drop --claims")
     recording = _recording(paths, cassette, record_mode, offline)
-    settings = _settings(timeout=timeout, allow_private=allow_private)
+    settings = _settings(timeout=timeout, allow_private=allow_private, model=model)
     console = _console(quiet)
     # The judge forks now and loads its model while the articles are read and the links
     # fetched (on a second core); leaving the command stops it. What only this process needs
@@ -244,11 +262,9 @@ def verify(
     type=click.Path(path_type=Path),
     help="Directory to write to [default: beside REPORT_JSON].",
 )
-@click.option(
-    "--fail-on", default="", help="Exit 1 when any of these verdicts occurs (comma-separated)."
-)
-@click.option("--reviewer", default="factcheck", show_default=True, help="Author of ClaimReviews.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_fail_on_option
+@_reviewer_option
+@_quiet_option
 def report(
     report_json: Path, formats: str, out_dir: Path | None, fail_on: str, reviewer: str, quiet: bool
 ) -> None:
@@ -277,7 +293,8 @@ def report(
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write JSONL here, not to stdout."
 )
-def judge(input_file: IO[bytes], output: Path | None) -> None:
+@_model_option
+def judge(input_file: IO[bytes], output: Path | None, model: str) -> None:
     """Judge claim-vs-evidence pairs from JSONL, with no fetching.
 
     Each input line: {"id", "claim", "evidence": [str, ...]} (evidence may be one string).
@@ -291,7 +308,7 @@ def judge(input_file: IO[bytes], output: Path | None) -> None:
     """
     from factcheck.judge import judge_jsonl
 
-    lines = judge_jsonl(_numbered_lines(input_file))
+    lines = judge_jsonl(_numbered_lines(input_file), model=model)
     if output is None:
         for line in lines:
             click.echo(line)
@@ -410,14 +427,16 @@ def _recording(
     return Recording(cassette=cassette, record_mode=record_mode or "once")
 
 
-def _settings(*, timeout: float, allow_private: bool) -> Any:
+def _settings(*, timeout: float, allow_private: bool, model: str) -> Any:
     from dataclasses import replace
 
     from factcheck.settings import Settings
 
     defaults = Settings()
     return replace(
-        defaults, fetch=replace(defaults.fetch, timeout=timeout, allow_private=allow_private)
+        defaults,
+        fetch=replace(defaults.fetch, timeout=timeout, allow_private=allow_private),
+        match=replace(defaults.match, model=model),
     )
 
 

@@ -224,6 +224,8 @@ class Report:
     cassette: str = ""
     record_command: str = ""  # how to record the sources an offline run lacked
     warnings: tuple[str, ...] = ()
+    judge_model: str = ""  # the judge that gave the verdicts, with its model's name and version
+    judge_licence: str = ""  # the licence of that model's weights
     schema_version: int = SCHEMA_VERSION
 
     @property

@@ -123,8 +123,15 @@ def build_reports(
         if judge is not None
         else assess_batches(batches, settings.match, processes=processes)
     )
+    from factcheck.judge import provenance
+
+    judge_model, judge_licence = provenance(settings.match.model)
     return [
-        _report(article, sources, claim_results, recording or Recording(), claims_path)
+        replace(
+            _report(article, sources, claim_results, recording or Recording(), claims_path),
+            judge_model=judge_model,
+            judge_licence=judge_licence,
+        )
         for (article, _, sources), claim_results in zip(jobs, results, strict=True)
     ]
 

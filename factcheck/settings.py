@@ -35,10 +35,18 @@ class FetchSettings:
     paywall_min_chars: int = 2500  # a page marked not free with less main text is a teaser
 
 
+MODELS = ("lexical", "nli")  # the judges MatchSettings.model names, the default first
+
+
 @dataclass(frozen=True, slots=True)
 class MatchSettings:
     """How candidate passages are found and judged."""
 
+    # The judge: "lexical" judges on lexical, embedding and anchor features; "nli" adds the
+    # project's entailment model (factcheck/judge/_nli.py), whose weights are trained on CC BY-NC
+    # data and are for non-commercial use only. It gains most on sentence-level and
+    # cross-lingual evidence and loses a little on whole pages (README, "Quality, measured").
+    model: str = "lexical"
     candidates: int = 20  # passages per claim kept after lexical ranking
     evidence_per_claim: int = 3  # quotes shown per claim
     window_sentences: int = 3  # sentences joined into one window: 2-3 often back one claim together

@@ -80,15 +80,15 @@ def test_import_stays_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def _pins() -> list[str]:
-    """requirements.lock's entries, one string each: the pin, its marker, its hashes."""
-    return re.split(r"\n(?=[A-Za-z0-9])", (ROOT / "requirements.lock").read_text())[1:]
+def _pins(lock: str = "requirements.lock") -> list[str]:
+    """A lock's entries, one string each: the pin, its marker, its hashes."""
+    return re.split(r"\n(?=[A-Za-z0-9])", (ROOT / lock).read_text())[1:]
 
 
-def _locked() -> dict[str, Version]:
-    """The version the lock pins for each package on this interpreter, by canonical name."""
+def _locked(lock: str = "requirements.lock") -> dict[str, Version]:
+    """The version a lock pins for each package on this interpreter, by canonical name."""
     locked = {}
-    for pin in _pins():
+    for pin in _pins(lock):
         requirement = Requirement(pin.split(" \\", 1)[0])
         if requirement.marker is None or requirement.marker.evaluate():
             [spec] = requirement.specifier
@@ -96,23 +96,31 @@ def _locked() -> dict[str, Version]:
     return locked
 
 
-def test_lock_holds_what_pyproject_asks_for() -> None:
-    """Every runtime and dev requirement of pyproject.toml is pinned in requirements.lock at a
-    version its range allows, every pin carries hashes, and uv's own lock pins the same uv."""
+@pytest.mark.parametrize(
+    ("lock", "extras"),
+    [("requirements.lock", ("dev",)), ("requirements-train.lock", ("train",))],
+)
+def test_lock_holds_what_pyproject_asks_for(lock: str, extras: tuple[str, ...]) -> None:
+    """Every runtime requirement of pyproject.toml, and those of the lock's extras, is pinned at
+    a version its range allows, with hashes; the training lock pins what the main lock pins, and
+    uv's own lock the same uv."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = [
-        Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["dev"]]
-    ]
-    locked = _locked()
+    extra = [r for name in extras for r in project["optional-dependencies"][name]]
+    wanted = [Requirement(r) for r in [*project["dependencies"], *extra]]
+    locked = _locked(lock)
     for requirement in wanted:
         name = canonicalize_name(requirement.name)
-        assert name in locked, f"{name} is in pyproject.toml but not in the lock: run make lock"
+        assert name in locked, f"{name} is in pyproject.toml but not in {lock}: run make lock"
         assert requirement.specifier.contains(locked[name], prereleases=True), (
             f"{name}=={locked[name]} is outside {requirement.specifier}: run make lock"
         )
-    assert all("--hash=sha256:" in pin and "==" in pin.split(" \\")[0] for pin in _pins())
+    assert all("--hash=sha256:" in pin and "==" in pin.split(" \\")[0] for pin in _pins(lock))
+    main = _locked()
+    assert {name: version for name, version in locked.items() if name in main} == {
+        name: main[name] for name in locked if name in main
+    }
     uv = dict(re.findall(r"^(uv)==(\S+)", (ROOT / "requirements-uv.lock").read_text(), re.M))
-    assert Version(uv["uv"]) == locked["uv"]
+    assert Version(uv["uv"]) == main["uv"]
 
 
 @pytest.mark.slow

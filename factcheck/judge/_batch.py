@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from factcheck.errors import UsageError
+from factcheck.settings import MatchSettings
 
+DEFAULT_MODEL = MatchSettings().model
 EVIDENCE_SHOWN = 3  # ranked evidence entries per output line
 CHUNK = 4  # items per task sent to a worker: small enough to stream, big enough to amortise
 SERIAL_BELOW = 8  # fewer items than this are judged in-process (no pool start-up)
@@ -61,11 +63,11 @@ class JudgeOutcome:
         return json.dumps(data, ensure_ascii=False)
 
 
-def judge_item(item: JudgeItem) -> JudgeOutcome:
-    """Judge one item (in whichever process runs it)."""
+def judge_item(item: JudgeItem, model: str = DEFAULT_MODEL) -> JudgeOutcome:
+    """Judge one item with ``model`` (in whichever process runs it)."""
     from factcheck.judge._verdict import judge_claim
 
-    judgement = judge_claim(item.claim, item.evidence)
+    judgement = judge_claim(item.claim, item.evidence, model=model)
     scores = judgement.passage_scores
     ranked = tuple(
         RankedEvidence(index, round(scores[index], 4), item.evidence[index])
@@ -74,10 +76,10 @@ def judge_item(item: JudgeItem) -> JudgeOutcome:
     return JudgeOutcome(item.id, judgement.label.value, round(judgement.score, 4), ranked)
 
 
-def _warm_up() -> None:
-    """Load what every judgement needs (numpy, the word weights, the stemmer, the combiner)
-    once, before the workers fork: they share it instead of each loading its own."""
-    judge_item(JudgeItem(0, "Warm up the judge.", ("The judge is warmed up.",)))
+def _warm_up(model: str) -> None:
+    """Load what every judgement needs (numpy, the word weights, the stemmer, the combiner,
+    the model) once, before the workers fork: they share it instead of each loading its own."""
+    judge_item(JudgeItem(0, "Warm up the judge.", ("The judge is warmed up.",)), model)
 
 
 # A task is an item, or a numbered JSONL line that becomes one where it is judged: parsing a line
@@ -86,12 +88,13 @@ def _warm_up() -> None:
 Task = JudgeItem | tuple[int, str]
 
 
-def _judge_task(task: Task) -> JudgeOutcome:
-    return judge_item(task if isinstance(task, JudgeItem) else parse_item(task[1], task[0]))
+def _judge_task(task: Task, model: str) -> JudgeOutcome:
+    item = task if isinstance(task, JudgeItem) else parse_item(task[1], task[0])
+    return judge_item(item, model)
 
 
-def _judge_chunk(tasks: list[Task]) -> list[JudgeOutcome]:
-    return [_judge_task(task) for task in tasks]
+def _judge_chunk(tasks: list[Task], model: str) -> list[JudgeOutcome]:
+    return [_judge_task(task, model) for task in tasks]
 
 
 def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -106,7 +109,11 @@ def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
 
 
 def judge_pairs(
-    items: Iterable[Task], *, processes: int | None = None, chunk: int = CHUNK
+    items: Iterable[Task],
+    *,
+    processes: int | None = None,
+    chunk: int = CHUNK,
+    model: str = DEFAULT_MODEL,
 ) -> Iterator[JudgeOutcome]:
     """Judge every item, in input order, streaming, over ``processes`` workers (every core).
     A numbered line that does not parse raises UsageError when its turn in the output comes."""
@@ -119,7 +126,7 @@ def judge_pairs(
             break
     if workers <= 1 or len(head) < SERIAL_BELOW:
         for item in itertools.chain(head, iterator):
-            yield _judge_task(item)
+            yield _judge_task(item, model)
         return
     import multiprocessing
     import sys
@@ -130,12 +137,12 @@ def judge_pairs(
     # input is; a bad line's error comes back from its worker and is raised in its turn.
     method = "fork" if sys.platform == "linux" else "spawn"
     if method == "fork":
-        _warm_up()
+        _warm_up(model)
     context = multiprocessing.get_context(method)
     pending: deque[AsyncResult[list[JudgeOutcome]]] = deque()
     with context.Pool(workers, initializer=_start_worker) as pool:
         for batch in _chunks(itertools.chain(head, iterator), chunk):
-            pending.append(pool.apply_async(_judge_chunk, (batch,)))
+            pending.append(pool.apply_async(_judge_chunk, (batch, model)))
             while len(pending) >= workers * 4:
                 yield from pending.popleft().get()
         while pending:
@@ -174,8 +181,13 @@ def parse_item(line: str, number: int) -> JudgeItem:
     return JudgeItem(data.get("id", number), claim, tuple(evidence))
 
 
-def judge_jsonl(lines: Iterable[tuple[int, str]], *, processes: int | None = None) -> Iterator[str]:
+def judge_jsonl(
+    lines: Iterable[tuple[int, str]],
+    *,
+    processes: int | None = None,
+    model: str = DEFAULT_MODEL,
+) -> Iterator[str]:
     """Numbered JSONL input lines -> output JSON lines, in order; blank lines are skipped."""
     tasks = ((number, text) for number, text in lines if text.strip())
-    for outcome in judge_pairs(tasks, processes=processes):
+    for outcome in judge_pairs(tasks, processes=processes, model=model):
         yield outcome.to_json()

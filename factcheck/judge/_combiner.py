@@ -115,10 +115,13 @@ def from_json(text: str) -> Combiner:
     return Combiner(stages=stages, meta=dict(data.get("meta", {})))
 
 
+FILES = {"lexical": "data/combiner.json", "nli": "data/combiner-nli.json"}  # per judge model
+
+
 @cache
-def shipped() -> Combiner:
-    """The combiner committed in ``factcheck/data/combiner.json``."""
-    text = resources.files("factcheck").joinpath("data/combiner.json").read_text("utf-8")
+def shipped(model: str = "lexical") -> Combiner:
+    """The combiner committed for ``model`` (``FILES``)."""
+    text = resources.files("factcheck").joinpath(FILES[model]).read_text("utf-8")
     return from_json(text)
 
 

@@ -51,7 +51,18 @@ FEATURES = (
     "align_low_x",  # ... weighted share of claim words with no close word in the window
     "align_min_x",  # ... the claim word worst matched
 )
+# With the entailment model (``MatchSettings.model == "nli"``) two more, from the cross-encoder
+# run on the claim and its best window (``_nli``): what it makes of the pair as a whole.
+NLI_FEATURES = (
+    "nli_entail",  # P(the best window entails the claim)
+    "nli_contra",  # P(it contradicts the claim)
+)
 TOP_WINDOWS = 5
+
+
+def feature_names(nli: bool) -> tuple[str, ...]:
+    """The names of ``compute``'s features, in order."""
+    return FEATURES + NLI_FEATURES if nli else FEATURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +75,11 @@ class Judged:
     antonyms: tuple[tuple[str, str], ...]  # (claim word, opposite in the evidence)
     missing: tuple[str, ...]  # claim terms the best window lacks, heaviest first
 
+    def value(self, name: str) -> float:
+        """One feature by name (0 for the entailment model's when it did not run)."""
+        names = feature_names(len(self.features) > len(FEATURES))
+        return self.features[names.index(name)] if name in names else 0.0
+
 
 def compute(
     claim: str,
@@ -72,15 +88,16 @@ def compute(
     window: int = 3,
     candidates: int = 20,
     retrieval: Retrieval | None = None,
+    nli: bool = False,
 ) -> Judged:
     """Retrieve the best windows for ``claim`` (unless ``retrieval`` has them already) and
-    describe how well they back it."""
+    describe how well they back it (with ``nli``, the entailment model's view too)."""
     if retrieval is None:
         retrieval = retrieve(claim, sentences, window=window, candidates=candidates)
     terms = retrieval.terms
     best = retrieval.best
     if best is None:
-        zero = [0.0] * len(FEATURES)
+        zero = [0.0] * len(feature_names(nli))
         zero[FEATURES.index("miss_best")] = math.log1p(sum(t.weight for t in terms))
         zero[FEATURES.index("crossling")] = float(
             has_cjk(claim) and not any(map(has_cjk, sentences))
@@ -134,8 +151,14 @@ def compute(
         values["align_x"] = aligned.coverage
         values["align_low_x"] = aligned.unaligned
         values["align_min_x"] = aligned.weakest
+    if nli:
+        from factcheck.judge._nli import pair_probabilities
+
+        [(entail, _, contra)] = pair_probabilities([(best_text, claim)])
+        values["nli_entail"], values["nli_contra"] = entail, contra
     missing = tuple(term.text for term in sorted(lacking, key=lambda t: -t.weight))
-    return Judged(retrieval, tuple(values[name] for name in FEATURES), best_text, antonyms, missing)
+    features = tuple(values[name] for name in feature_names(nli))
+    return Judged(retrieval, features, best_text, antonyms, missing)
 
 
 def embedding_texts(claim: str, sentences: Sequence[str], retrieval: Retrieval) -> list[str]:
@@ -150,6 +173,14 @@ def embedding_texts(claim: str, sentences: Sequence[str], retrieval: Retrieval) 
     if _crossling(claim, best_text):
         texts += [term.text for term in retrieval.terms] + _content_words(best_text)
     return texts
+
+
+def nli_pair(claim: str, sentences: Sequence[str], retrieval: Retrieval) -> list[tuple[str, str]]:
+    """The (evidence, claim) pair ``compute`` gives the entailment model, if any: run for many
+    claims together, the model fills its batches."""
+    if retrieval.best is None:
+        return []
+    return [(_best_text(sentences, retrieval.best), claim)]
 
 
 def _best_text(sentences: Sequence[str], best: Window) -> str:

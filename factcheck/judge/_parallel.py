@@ -46,7 +46,7 @@ def assess_batches(
     from factcheck.judge import assess_claims, warm_up
 
     if any(source.ok for _, sources in batches for source in sources):
-        warm_up([claim for claims, _ in batches for claim in claims])
+        warm_up([claim for claims, _ in batches for claim in claims], settings.model)
     total = sum(len(claims) for claims, _ in batches)
     workers = min(processes or os.cpu_count() or 1, total // (PARALLEL_MIN_CLAIMS // 2))
     if workers <= 1 or total < PARALLEL_MIN_CLAIMS or sys.platform != "linux":

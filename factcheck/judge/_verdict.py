@@ -18,10 +18,12 @@ from urllib.parse import quote
 from factcheck._candidates import candidate_sources as candidate_sources  # judge re-exports it
 from factcheck.judge._anchors import AnchorCheck, compare_anchors, describe
 from factcheck.judge._embed import save_vectors, vectors
-from factcheck.judge._features import Judged, compute, embedding_texts
+from factcheck.judge._features import Judged, compute, embedding_texts, nli_pair
 from factcheck.match import Retrieval, retrieve, split_passage, split_sentences
 from factcheck.models import Anchor, AnchorKind, Claim, ClaimResult, Evidence, Source, Verdict
 from factcheck.settings import MatchSettings
+
+DEFAULT_MODEL = MatchSettings().model
 
 QUOTE_CHARS = 320  # a quote longer than this is cut at a word boundary, with an ellipsis
 FRAGMENT_WORDS = 4  # words of the quote's start and end that the text fragment names
@@ -68,6 +70,7 @@ def rank_evidence(
     candidates: int = 20,
     split: bool = True,
     retrieval: Retrieval | None = None,
+    nli: bool = False,
 ) -> Ranked:
     """Features and passage ranking for one claim (no combiner involved).
 
@@ -80,7 +83,9 @@ def rank_evidence(
     if not split_rows:
         # Each passage is one sentence already: no copying, no mapping back (verify passes a
         # source's sentences, up to 100,000 of them, for every claim).
-        judged = compute(claim, evidence, window=window, candidates=candidates, retrieval=retrieval)
+        judged = compute(
+            claim, evidence, window=window, candidates=candidates, retrieval=retrieval, nli=nli
+        )
         retrieval = judged.retrieval
         return Ranked(judged, retrieval.ranking, retrieval.sentence_scores)
     # Only the few passages that split need their sentences put in their place; the runs of
@@ -96,7 +101,7 @@ def rank_evidence(
         done = row + 1
     pieces += evidence[done:]
     owner += range(done, len(evidence))
-    judged = compute(claim, pieces, window=window, candidates=candidates)
+    judged = compute(claim, pieces, window=window, candidates=candidates, nli=nli)
     ranking = tuple(dict.fromkeys(map(owner.__getitem__, judged.retrieval.ranking)))
     return Ranked(judged, ranking, _passage_scores(judged.retrieval.sentence_scores, owner))
 
@@ -119,15 +124,22 @@ def judge_claim(
     candidates: int = 20,
     split: bool = True,
     retrieval: Retrieval | None = None,
+    model: str = DEFAULT_MODEL,
 ) -> Judgement:
-    """Judge one claim against evidence passages with the shipped combiner (``retrieval``: see
-    ``rank_evidence``)."""
+    """Judge one claim against evidence passages with ``model``'s shipped combiner
+    (``retrieval``: see ``rank_evidence``)."""
     from factcheck.judge._combiner import shipped
 
     ranked = rank_evidence(
-        claim, evidence, window=window, candidates=candidates, split=split, retrieval=retrieval
+        claim,
+        evidence,
+        window=window,
+        candidates=candidates,
+        split=split,
+        retrieval=retrieval,
+        nli=model == "nli",
     )
-    probabilities = shipped().probabilities([ranked.judged.features])[0]
+    probabilities = shipped(model).probabilities([ranked.judged.features])[0]
     return Judgement(
         label_for(probabilities),
         probabilities["supported"],
@@ -183,6 +195,17 @@ def assess_claims(
                 for text in embedding_texts(claim.text, prepared[source_id].sentences, retrieval)
             ]
         )
+        if settings.model == "nli":
+            from factcheck.judge._nli import pair_probabilities
+
+            pair_probabilities(
+                [
+                    pair
+                    for claim, found in zip(chunk, retrievals, strict=True)
+                    for source_id, retrieval in found.items()
+                    for pair in nli_pair(claim.text, prepared[source_id].sentences, retrieval)
+                ]
+            )
         results += (
             assess_claim(claim, sources, prepared, settings, found)
             for claim, found in zip(chunk, retrievals, strict=True)
@@ -235,14 +258,14 @@ def _obtained(
     return [prepared[s.id] for s in candidate_sources(claim, sources) if s.id in prepared]
 
 
-def warm_up(claims: Sequence[Claim]) -> None:
+def warm_up(claims: Sequence[Claim], model: str = DEFAULT_MODEL) -> None:
     """Do the claims' own share of judging, which needs no source (so ``factcheck.judge._warm`` can
     run it during the fetch): each claim's terms (loading the dictionaries its language needs)
     and its sentence vector. All of it is cached for the judging that follows."""
     from factcheck.judge._embed import CACHED_VECTORS
     from factcheck.lang import claim_terms
 
-    load_tables()
+    load_tables(model)
     for claim in claims:
         claim_terms(claim.text)
     # The model loads here unless every claim's vector is stored from an earlier run. One batch
@@ -251,14 +274,28 @@ def warm_up(claims: Sequence[Claim]) -> None:
     vectors([claim.text for claim in claims[: CACHED_VECTORS // 2]])
 
 
-def load_tables() -> None:
-    """Load the tables judging needs whatever the claims."""
+def provenance(model: str) -> tuple[str, str]:
+    """(the judge and its model's name and version, the weights' licence), as reports give it."""
+    if model == "nli":
+        from factcheck.judge._nli import card
+
+        about = card()
+        return f"nli: {about['name']} {about['version']}", str(about["licence"])
+    return "lexical: features and anchors, no model trained on non-commercial data", "MIT"
+
+
+def load_tables(model: str = DEFAULT_MODEL) -> None:
+    """Load the tables (and ``model``'s weights) judging needs whatever the claims."""
     from factcheck.claims import find_anchors  # noqa: F401 - its module compiles the patterns
     from factcheck.judge._combiner import shipped
     from factcheck.judge._features import antonym_table
 
-    shipped()
+    shipped(model)
     antonym_table()
+    if model == "nli":
+        from factcheck.judge._nli import model as nli_model
+
+        nli_model()
 
 
 def assess_claim(
@@ -284,6 +321,7 @@ def assess_claim(
                 candidates=settings.candidates,
                 split=False,
                 retrieval=(retrievals or {}).get(item.source.id),
+                model=settings.model,
             ),
         )
         for item in usable
@@ -381,11 +419,10 @@ def _verify_rules(
     """Stricter support and contradiction for published verdicts (see ``MatchSettings``)."""
     best = judged.retrieval.best
     coverage = best.coverage if best else 0.0
-    features = dict(zip(_feature_names(), judged.features, strict=True))
     if label is Verdict.SUPPORTED and (
         coverage < settings.support_coverage
         or key_anchors_missing(check, judged.best_text)
-        or features.get("neg_claim_only")
+        or judged.value("neg_claim_only")
     ):
         label = (
             Verdict.PARTIALLY_SUPPORTED
@@ -394,11 +431,11 @@ def _verify_rules(
         )
     if label is Verdict.CONTRADICTED and not check.conflicts:
         negation_only = not judged.antonyms and (
-            features.get("neg_claim_only") or features.get("neg_ev_only")
+            judged.value("neg_claim_only") or judged.value("neg_ev_only")
         )
         if (
             coverage < settings.contradict_coverage
-            or features.get("emb_best", 0.0) < settings.contradict_similarity
+            or judged.value("emb_best") < settings.contradict_similarity
             or (negation_only and coverage < settings.negation_contradict_coverage)
         ):
             label = Verdict.NOT_SUPPORTED
@@ -441,22 +478,15 @@ def _reason(
             "anchors not in the passage: " + ", ".join(describe(a) for a in check.missing[:5])
         )
     parts += list(check.notes)
-    negation = dict(zip(_feature_names(), judged.features, strict=True))
-    if negation.get("neg_claim_only"):
+    if judged.value("neg_claim_only"):
         parts.append("the claim negates what the passage states")
-    elif negation.get("neg_ev_only"):
+    elif judged.value("neg_ev_only"):
         parts.append("the passage negates it")
     for word, opposite in judged.antonyms[:3]:
         parts.append(f"the claim says “{word}”, the passage “{opposite}”")
     if verdict is Verdict.UNVERIFIABLE and unobtained:
         parts.append(_not_obtained(unobtained, none=False))
     return "; ".join(parts) + "."
-
-
-def _feature_names() -> tuple[str, ...]:
-    from factcheck.judge._features import FEATURES
-
-    return FEATURES
 
 
 def _evidence(

@@ -149,13 +149,13 @@ def _serve(
     parents_end.close()  # so that the parent's exit reads as the end of the pipe here
     answer: list[tuple[ClaimResult, ...]] | None = None
     try:
-        load_tables()
+        load_tables(settings.model)
         if not connection.poll():
             # The claims are still being read: time enough to load the Chinese dictionaries,
             # which any article in Chinese (or quoting it) needs.
             load_chinese()
         claim_sets = connection.recv()
-        warm_up([claim for claims in claim_sets for claim in claims])
+        warm_up([claim for claims in claim_sets for claim in claims], settings.model)
         source_sets = connection.recv()
         answer = assess_batches(
             list(zip(claim_sets, source_sets, strict=True)), settings, processes=processes

@@ -56,6 +56,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "generated_at": report.generated_at,
         "cassette": report.cassette,
         "record_command": report.record_command,
+        "judge": {"model": report.judge_model, "licence": report.judge_licence},
         "article": _article_to_dict(report.article),
         "summary": report.summary,
         "sources": [_source_to_dict(source) for source in report.sources],
@@ -247,6 +248,7 @@ def _report_from_dict(data: Any, name: str) -> Report:
             f"({SCHEMA_VERSION}); re-run `factcheck verify` with this version"
         )
     article = _article_from(root.obj("article"))
+    judge = root.obj("judge") if isinstance(data, dict) and "judge" in data else None
     sources = tuple(_source_from(o) for o in root.objs("sources"))
     results = tuple(_result_from(o) for o in root.objs("claims"))
     return Report(
@@ -258,6 +260,8 @@ def _report_from_dict(data: Any, name: str) -> Report:
         cassette=root.text("cassette", ""),
         record_command=root.text("record_command", ""),
         warnings=root.texts("warnings"),
+        judge_model=judge.text("model") if judge else "",
+        judge_licence=judge.text("licence") if judge else "",
         schema_version=version,
     )
 

@@ -51,6 +51,7 @@ def render_junit(report: Report, options: ReportOptions) -> str:
     fail_on = ",".join(v.value for v in Verdict if v in options.fail_on)
     for name, value in (
         ("tool_version", report.tool_version),
+        ("judge", report.judge_model),
         ("article", path),
         ("cassette", report.cassette),
         ("fail_on", fail_on),
