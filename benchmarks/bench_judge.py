@@ -69,10 +69,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None, help="only the first N rows")
     parser.add_argument("--input", type=Path, default=WICE)
+    parser.add_argument("--model", default="lexical", help="the judge: lexical or nli")
     args = parser.parse_args()
     rows = load_rows(args.input, args.limit)
     print(machine(), flush=True)
-    print(f"input: {args.input.name}, {len(rows)} claims; {args.runs} runs each", flush=True)
+    print(
+        f"input: {args.input.name}, {len(rows)} claims; judge {args.model}; {args.runs} runs each",
+        flush=True,
+    )
     print(
         "| input | sentences a claim (median / max) | median wall | claims/s | CPU s (all "
         "processes) | peak RSS, tree | largest process |"
@@ -88,7 +92,11 @@ def main() -> int:
             runs = []
             for _ in range(args.runs):
                 forget_stored_vectors()  # every run encodes its texts, as on new input
-                runs.append(run_process([*factcheck_command(), "judge", source, "-o", out]))
+                runs.append(
+                    run_process(
+                        [*factcheck_command(), "judge", source, "-o", out, "--model", args.model]
+                    )
+                )
             if any(run.returncode for run in runs):
                 print(f"{name}: factcheck judge failed (exit {runs[0].returncode})")
                 return 1

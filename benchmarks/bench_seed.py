@@ -42,6 +42,7 @@ def main() -> int:
     modes.add_argument(
         "--new-vectors", action="store_true", help="remove the stored vectors before each run"
     )
+    parser.add_argument("--model", default="lexical", help="the judge: lexical or nli")
     args = parser.parse_args()
     print(machine(), flush=True)
     runs = []
@@ -61,6 +62,8 @@ def main() -> int:
                 "--offline",
                 "--out",
                 str(Path(tmp) / "report"),
+                "--model",
+                args.model,
                 "-q",
             ]
             run = run_process(command, env=env)
@@ -77,7 +80,7 @@ def main() -> int:
         if args.new_vectors
         else "caches kept"
     )
-    print(f"seed verify --offline, {len(runs)} runs ({cache}):")
+    print(f"seed verify --offline --model {args.model}, {len(runs)} runs ({cache}):")
     print(f"  wall: median {median:.2f} s, min {walls[0]:.2f} s, max {walls[-1]:.2f} s")
     print(f"  CPU:  median {statistics.median(run.cpu_seconds for run in runs):.2f} s")
     print(f"  peak RSS: median {statistics.median(run.tree_rss_mib for run in runs):.0f} MiB")
