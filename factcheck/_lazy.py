@@ -14,15 +14,17 @@ from typing import Any
 
 def exports(package: str, table: Mapping[str, str]) -> Callable[[str], Any]:
     """A module ``__getattr__`` for ``package`` that resolves each name in ``table`` from the
-    private module named there (relative to the package), once; other names raise AttributeError."""
+    private module named there (relative to the package); other names raise AttributeError.
+
+    Nothing is copied into the package: a name is looked up in its module each time, so the
+    package always gives what the module holds now (a test's monkeypatch included). The
+    function's ``names`` attribute lists the names it resolves."""
 
     def __getattr__(name: str) -> Any:
         module = table.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{module}"), name)
-        globals_ = importlib.import_module(package).__dict__
-        globals_[name] = value  # later lookups skip __getattr__
-        return value
+        return getattr(importlib.import_module(f"{package}.{module}"), name)
 
+    __getattr__.names = frozenset(table)  # type: ignore[attr-defined]
     return __getattr__

@@ -43,7 +43,7 @@ def assess_batches(
     for them) with this process. Claims are judged independently, so the results are those of
     one process, in the same order. The claims' own share (``verdict.warm_up``) is done first,
     in one go, as the warm judge does before the sources come."""
-    from factcheck.judge import assess_claims, warm_up
+    from factcheck.judge._verdict import assess_claims, warm_up
 
     if any(source.ok for _, sources in batches for source in sources):
         warm_up([claim for claims, _ in batches for claim in claims], settings.model)
@@ -53,7 +53,7 @@ def assess_batches(
         return [assess_claims(claims, sources, settings) for claims, sources in batches]
     import multiprocessing
 
-    from factcheck.judge import one_thread_each
+    from factcheck.judge._embed import one_thread_each
 
     global _WORK
     _prepare(batches, settings)
@@ -76,7 +76,7 @@ def assess_batches(
 
 
 def _assess_slice(where: tuple[int, int, int]) -> tuple[ClaimResult, ...]:
-    from factcheck.judge import assess_claims
+    from factcheck.judge._verdict import assess_claims
 
     assert _WORK is not None, "set by assess_batches before the workers fork"
     batches, settings = _WORK
@@ -89,7 +89,7 @@ def _prepare(batches: Sequence[Batch], settings: MatchSettings) -> None:
     models and tables (by judging one claim that has a source to be judged on), split every
     source into sentences, tokenise them (the token cache is inherited) and index the long
     ones."""
-    from factcheck.judge import assess_claims, candidate_sources, source_sentences
+    from factcheck.judge._verdict import assess_claims, candidate_sources, source_sentences
     from factcheck.lang import evidence_tokens
     from factcheck.match import INDEX_MIN_SENTENCES, index_for
 
