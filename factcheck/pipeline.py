@@ -115,7 +115,7 @@ def build_reports(
     all of them are judged together over every core, then each article gets its report.
     ``claims_path`` names the claim set file when one was given (one article); ``judge`` is
     the warm judge started for these claims before the fetch, if any."""
-    from factcheck.judge import assess_batches
+    from factcheck.judge import assess_batches, provenance
 
     batches = [(claims, sources) for _, claims, sources in jobs]
     results = (
@@ -123,15 +123,9 @@ def build_reports(
         if judge is not None
         else assess_batches(batches, settings.match, processes=processes)
     )
-    from factcheck.judge import provenance
-
-    judge_model, judge_licence = provenance(settings.match.model)
+    about = provenance(settings.match.model)
     return [
-        replace(
-            _report(article, sources, claim_results, recording or Recording(), claims_path),
-            judge_model=judge_model,
-            judge_licence=judge_licence,
-        )
+        _report(article, sources, claim_results, recording or Recording(), claims_path, about)
         for (article, _, sources), claim_results in zip(jobs, results, strict=True)
     ]
 
@@ -142,6 +136,7 @@ def _report(
     results: tuple[ClaimResult, ...],
     recording: Recording,
     claims_path: Path | None,
+    judge: tuple[str, str],  # the judge's model and its licence
 ) -> Report:
     missing = any(source.status is SourceStatus.NOT_RECORDED for source in sources)
     return Report(
@@ -153,6 +148,8 @@ def _report(
         cassette=str(recording.cassette) if recording.cassette else "",
         record_command=record_command(article, claims_path, recording) if missing else "",
         warnings=article.warnings,
+        judge_model=judge[0],
+        judge_licence=judge[1],
     )
 
 

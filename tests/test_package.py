@@ -59,6 +59,9 @@ def test_public_api_verifies_the_seed_end_to_end(tmp_path: Path) -> None:
     written = factcheck.write_reports(report, tmp_path, ["md", "json"], options)
     assert [path.name for path in written] == ["report.md", "report.json"]
     assert factcheck.load_report(tmp_path / "report.json") == report
+    saved = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    assert saved["judge"] == {"model": report.judge_model, "licence": "MIT"}
+    assert report.judge_model.startswith("lexical")
     assert factcheck.render_report(report, "md", options) == (tmp_path / "report.md").read_text()
     assert factcheck.extract_claims(article)
 
