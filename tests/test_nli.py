@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from factcheck.judge import _nli, provenance
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TEXTS = [
     "how much protein per day",
@@ -87,3 +91,41 @@ def test_the_lexical_judge_never_loads_the_weights() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_verify_with_the_model_names_it_in_every_report(tmp_path: Path) -> None:
+    """`factcheck verify --model nli` on the seed, offline: every claim is in the report, claims
+    only unrecorded links could settle stay unverifiable, and report.json, report.md and
+    junit.xml name the model and its non-commercial licence."""
+    seed = ROOT / "claims" / "openai-leadership-2024-08-08"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factcheck",
+            "verify",
+            str(seed / "article.md"),
+            "--claims",
+            str(seed / "claims.yaml"),
+            "--offline",
+            "--model",
+            "nli",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "md,json,junit",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    assert len(report["claims"]) == 40
+    assert report["judge"]["model"].startswith("nli: " + _nli.card()["name"])
+    assert "non-commercial" in report["judge"]["licence"]
+    assert report["summary"]["not_supported"] == 0  # an unrecorded source never makes that
+    assert "non-commercial" in (tmp_path / "report.md").read_text("utf-8")
+    assert _nli.card()["name"] in (tmp_path / "junit.xml").read_text("utf-8")
