@@ -10,9 +10,11 @@ slow path simply runs each time.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 STALE_AFTER = 86_400.0  # seconds an entry for another key is kept (another checkout may use it)
@@ -44,3 +46,22 @@ def remove(entry: Path) -> None:
     else:
         with contextlib.suppress(OSError):
             entry.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def building(directory: Path, name: str) -> Iterator[None]:
+    """Hold the lock for building the entry ``name`` in ``directory``: processes that start
+    together on an empty cache build it once, the others waiting here and then reading what the
+    first wrote. Where no lock file can be made, nothing is held (each builds its own copy)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = os.open(directory / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

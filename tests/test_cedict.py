@@ -133,3 +133,24 @@ def test_shipped_dictionary_through_the_cache_matches_a_fresh_parse(tmp_path: Pa
     sample = [*list(table)[::997], "特斯拉", "年", "离职", "法庭"]
     for word in sample:
         assert cached.get(word) == table.get(word)
+
+
+def test_processes_starting_together_build_one_cache_file(tmp_path: Path) -> None:
+    """Four processes that load the shipped dictionary at once on an empty cache directory parse
+    it once between them: one cache file is left, with its lock, and every process reads it."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, FACTCHECK_CACHE_DIR=str(tmp_path))
+    code = "from factcheck.lang import _language as l; print(l._cedict().get('马斯克'))"
+    started = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in started]
+    assert [process.returncode for process in started] == [0, 0, 0, 0]
+    assert len(set(outputs)) == 1 and "Musk" in outputs[0]
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert len(left) == 2 and left[0].startswith(".cedict-") and left[0].endswith(".lock")
+    assert left[1].startswith("cedict-") and left[1].endswith(".sqlite")

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from factcheck._cache import prune
+from factcheck._cache import building, prune
 
 __all__ = ["Cedict", "load", "parse"]
 
@@ -143,13 +143,18 @@ def clean_sense(raw: str) -> str:
 def load(source: Path, cache_dir: Path | None) -> Cedict:
     """The dictionary in ``source`` (gzipped CC-CEDICT), from the cache in ``cache_dir`` when it
     holds a sound copy, else parsed and (where possible) cached for the next process."""
-    key = cache_key(source) if cache_dir is not None else ""
-    if cache_dir is not None:
+    if cache_dir is None:
+        table, t2s = _parse_file(source)
+        return Cedict(source, t2s, table)
+    key = cache_key(source)
+    cached = _open_cached(source, cache_dir, key)
+    if cached is not None:
+        return cached
+    with building(cache_dir, f"cedict-{key}"):  # processes starting together parse it once
         cached = _open_cached(source, cache_dir, key)
         if cached is not None:
             return cached
-    table, t2s = _parse_file(source)
-    if cache_dir is not None:
+        table, t2s = _parse_file(source)
         with contextlib.suppress(OSError, sqlite3.Error):
             _write_cache(cache_dir, key, table, t2s)
     return Cedict(source, t2s, table)
@@ -215,3 +220,4 @@ def _write_cache(
     finally:
         temp.unlink(missing_ok=True)
     prune(cache_dir, "cedict-*.sqlite", f"cedict-{key}-")
+    prune(cache_dir, ".cedict-*.lock", f".cedict-{key}.")
