@@ -129,26 +129,3 @@ def test_verify_with_the_model_names_it_in_every_report(tmp_path: Path) -> None:
     assert report["summary"]["not_supported"] == 0  # an unrecorded source never makes that
     assert "non-commercial" in (tmp_path / "report.md").read_text("utf-8")
     assert _nli.card()["name"] in (tmp_path / "junit.xml").read_text("utf-8")
-
-
-def test_batched_judging_gives_what_one_at_a_time_gives() -> None:
-    """`judge --model nli` runs a chunk's best windows through the model together; the labels
-    are those of judging each item alone, and the scores agree to rounding."""
-    from factcheck.judge._batch import JudgeItem, judge_pairs
-
-    items = [
-        JudgeItem(n, claim, (evidence, "It rained in Paris.", "马斯克起诉了OpenAI。"))
-        for n, (evidence, claim) in enumerate(
-            [
-                (TEXTS[6], TEXTS[5]),
-                ("A man is playing a guitar.", "A man plays music."),
-                *[(text, "Nobody said anything.") for text in TEXTS[:5]],
-            ]
-        )
-    ]
-    _nli._CACHE.clear()
-    together = list(judge_pairs(items, processes=1, chunk=16, model="nli"))
-    _nli._CACHE.clear()
-    alone = list(judge_pairs(items, processes=1, chunk=1, model="nli"))
-    assert [o.label for o in together] == [o.label for o in alone]
-    assert all(abs(a.score - b.score) <= 1e-3 for a, b in zip(together, alone, strict=True))

@@ -21,9 +21,6 @@ from factcheck.settings import MatchSettings
 DEFAULT_MODEL = MatchSettings().model
 EVIDENCE_SHOWN = 3  # ranked evidence entries per output line
 CHUNK = 4  # items per task sent to a worker: small enough to stream, big enough to amortise
-# With the entailment model a chunk's best windows go through it together: a batch of 16 costs
-# about a quarter a pair of what pairs one at a time cost.
-NLI_CHUNK = 16
 SERIAL_BELOW = 8  # fewer items than this are judged in-process (no pool start-up)
 
 
@@ -97,29 +94,7 @@ def _judge_task(task: Task, model: str) -> JudgeOutcome:
 
 
 def _judge_chunk(tasks: list[Task], model: str) -> list[JudgeOutcome]:
-    _prefetch(tasks, model)
     return [_judge_task(task, model) for task in tasks]
-
-
-def _prefetch(tasks: list[Task], model: str) -> None:
-    """With the entailment model, run the best windows of the tasks' items through it in one
-    batch (the judging that follows finds them cached). Lines that do not parse are left to
-    raise in their turn."""
-    if model != "nli":
-        return
-    from factcheck.judge._nli import pair_probabilities
-    from factcheck.judge._verdict import rank_evidence
-
-    pairs = []
-    for task in tasks:
-        try:
-            item = task if isinstance(task, JudgeItem) else parse_item(task[1], task[0])
-        except UsageError:
-            continue
-        best = rank_evidence(item.claim, item.evidence).judged.best_text
-        if best:
-            pairs.append((best, item.claim))
-    pair_probabilities(pairs)
 
 
 def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -137,14 +112,12 @@ def judge_pairs(
     items: Iterable[Task],
     *,
     processes: int | None = None,
-    chunk: int | None = None,
+    chunk: int = CHUNK,
     model: str = DEFAULT_MODEL,
 ) -> Iterator[JudgeOutcome]:
     """Judge every item, in input order, streaming, over ``processes`` workers (every core).
-    A numbered line that does not parse raises UsageError when its turn in the output comes.
-    ``chunk``: items a worker takes at a time (default ``CHUNK``, ``NLI_CHUNK`` for "nli")."""
+    A numbered line that does not parse raises UsageError when its turn in the output comes."""
     workers = processes or os.cpu_count() or 1
-    size = chunk or (NLI_CHUNK if model == "nli" else CHUNK)
     iterator = iter(items)
     head: list[Task] = []
     for item in iterator:
@@ -152,11 +125,8 @@ def judge_pairs(
         if len(head) >= SERIAL_BELOW:
             break
     if workers <= 1 or len(head) < SERIAL_BELOW:
-        # One at a time as they come, unless the entailment model wants them batched.
-        for tasks in _chunks(itertools.chain(head, iterator), size if model == "nli" else 1):
-            _prefetch(tasks, model)
-            for task in tasks:
-                yield _judge_task(task, model)
+        for item in itertools.chain(head, iterator):
+            yield _judge_task(item, model)
         return
     import multiprocessing
     import sys
@@ -171,7 +141,7 @@ def judge_pairs(
     context = multiprocessing.get_context(method)
     pending: deque[AsyncResult[list[JudgeOutcome]]] = deque()
     with context.Pool(workers, initializer=_start_worker) as pool:
-        for batch in _chunks(itertools.chain(head, iterator), size):
+        for batch in _chunks(itertools.chain(head, iterator), chunk):
             pending.append(pool.apply_async(_judge_chunk, (batch, model)))
             while len(pending) >= workers * 4:
                 yield from pending.popleft().get()
