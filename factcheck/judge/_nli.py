@@ -39,7 +39,9 @@ import numpy.typing as npt
 
 LABELS = ("entailment", "neutral", "contradiction")
 WEIGHTS = "data/nli-e5.npz"
-BATCH = 32  # pairs a forward pass: long enough to fill BLAS, short enough to pad little
+# Pairs a forward pass. Padding to the longest pair and attention over it cost more than batching
+# saves: on WiCE windows (97 tokens) a pair takes 0.028 s alone, 0.030 in fours, 0.050 in 32s.
+BATCH = 1
 _META = "\u2581"  # SentencePiece's word-start mark
 _QK = 32  # values a 4-bit block of the wheel's matrices holds
 
@@ -351,14 +353,17 @@ class NLIModel:
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> Floats:
         """``[len(pairs), 3]`` probabilities (entailment, neutral, contradiction) for each
         (evidence, claim) pair. Pairs go through in batches of similar length."""
+        from factcheck.judge._embed import blas_threads
+
         sequences = [self._pair(evidence, claim) for evidence, claim in pairs]
         result = np.zeros((len(sequences), 3), dtype=np.float32)
         order = np.argsort([len(s) for s in sequences], kind="stable")
-        for start in range(0, len(order), BATCH):
-            rows = order[start : start + BATCH]
-            logits = self._logits([sequences[i] for i in rows])
-            logits = np.exp(logits - logits.max(-1, keepdims=True))
-            result[rows] = logits / logits.sum(-1, keepdims=True)
+        with blas_threads():
+            for start in range(0, len(order), BATCH):
+                rows = order[start : start + BATCH]
+                logits = self._logits([sequences[i] for i in rows])
+                logits = np.exp(logits - logits.max(-1, keepdims=True))
+                result[rows] = logits / logits.sum(-1, keepdims=True)
         return result
 
 
