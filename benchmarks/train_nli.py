@@ -40,6 +40,7 @@ from factcheck.judge._nli import (  # noqa: E402
     _Tokenizer,
     _wheel_model,
     _WheelFile,
+    padded,
     pair_ids,
 )
 
@@ -165,16 +166,6 @@ class CrossEncoder(nn.Module):
         return self.head(self.drop(pooled))
 
 
-def pad(batch: list[list[int]], pad_id: int) -> tuple[np.ndarray, torch.Tensor]:
-    length = max(map(len, batch))
-    ids = np.full((len(batch), length), pad_id, dtype=np.int64)
-    mask = np.zeros((len(batch), length), dtype=np.float32)
-    for row, sequence in enumerate(batch):
-        ids[row, : len(sequence)] = sequence
-        mask[row, : len(sequence)] = 1
-    return ids, torch.from_numpy(mask)
-
-
 def quantise(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric int8 a row: weight ~= q * scale[:, None]."""
     scale = np.abs(weight).max(1) / 127.0
@@ -279,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     loss_sum = hits = seen = 0.0
     t0 = time.time()
     for step, batch in enumerate(batches, start=1):
-        ids, mask = pad([sequences[i] for i in batch], tokenizer.pad)
+        ids, floats = padded([sequences[i] for i in batch], tokenizer.pad)
+        mask = torch.from_numpy(floats)
         embedded = torch.from_numpy(words.lookup(ids.reshape(-1)))
         logits = model(embedded.view(*ids.shape, -1), mask)
         target = torch.from_numpy(labels[batch])

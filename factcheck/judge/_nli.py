@@ -233,6 +233,17 @@ def pair_ids(tok: _Tokenizer, evidence: str, claim: str, max_len: int, max_claim
     return [tok.bos, *tok.encode(evidence)[:room], tok.eos, tok.eos, *claim_ids, tok.eos]
 
 
+def padded(batch: Sequence[Sequence[int]], pad: int) -> tuple[npt.NDArray[np.intp], Floats]:
+    """Token id sequences as one ``[len(batch), longest]`` array padded with ``pad``, and the
+    mask of real tokens (1.0) against padding (0.0)."""
+    ids = np.full((len(batch), max(map(len, batch))), pad, dtype=np.intp)
+    mask = np.zeros(ids.shape, dtype=np.float32)
+    for row, sequence in enumerate(batch):
+        ids[row, : len(sequence)] = sequence
+        mask[row, : len(sequence)] = 1.0
+    return ids, mask
+
+
 def _layer_norm(x: Floats, weight: Floats, bias: Floats, eps: float) -> Floats:
     centred = x - x.mean(-1, keepdims=True)
     variance = (centred * centred).mean(-1, keepdims=True)
@@ -321,12 +332,8 @@ class NLIModel:
         return pair_ids(self.tokenizer, evidence, claim, self.max_len, self.max_claim)
 
     def _logits(self, batch: Sequence[Sequence[int]]) -> Floats:
-        size, length = len(batch), max(map(len, batch))
-        ids = np.full((size, length), self.tokenizer.pad, dtype=np.intp)
-        mask = np.zeros((size, length), dtype=np.float32)
-        for row, sequence in enumerate(batch):
-            ids[row, : len(sequence)] = sequence
-            mask[row, : len(sequence)] = 1.0
+        ids, mask = padded(batch, self.tokenizer.pad)
+        size, length = ids.shape
         hidden, heads = self.hidden, self.heads
         width = hidden // heads
         x = self.words.lookup(ids.reshape(-1)).reshape(size, length, hidden)
