@@ -30,7 +30,7 @@ $(STAMP): $(LOCK) pyproject.toml $(BIN)/uv
 	touch $(STAMP)
 
 lock: $(BIN)/uv
-	$(COMPILE) pyproject.toml --extra dev -o $(LOCK)
+	$(COMPILE) pyproject.toml --extra dev --extra cluster -o $(LOCK)
 	grep -E '^uv==' $(LOCK) | cut -d' ' -f1 | $(COMPILE) - -o $(UV_LOCK)
 	$(COMPILE) \
 		--find-links $(TORCH_WHEELS) -c $(LOCK) pyproject.toml --extra train -o $(TRAIN_LOCK)

@@ -102,7 +102,7 @@ def _locked(lock: str = "requirements.lock") -> dict[str, Version]:
 
 @pytest.mark.parametrize(
     ("lock", "extras"),
-    [("requirements.lock", ("dev",)), ("requirements-train.lock", ("train",))],
+    [("requirements.lock", ("dev", "cluster")), ("requirements-train.lock", ("train",))],
 )
 def test_lock_holds_what_pyproject_asks_for(lock: str, extras: tuple[str, ...]) -> None:
     """Every runtime requirement of pyproject.toml, and those of the lock's extras, is pinned at
