@@ -45,6 +45,12 @@ _reviewer_option = click.option(
     "--reviewer", default="factcheck", show_default=True, help="Author of ClaimReviews."
 )
 _quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+_scheduler_option = click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Run on the Dask cluster whose scheduler is here (`dask scheduler`, `dask worker`); "
+    "the output is that of a local run.",
+)
 _model_option = click.option(
     "--model",
     type=click.Choice(MODELS),
@@ -148,6 +154,7 @@ def extract(article: Path, output: Path | None) -> None:
     help="Seconds each request may take (connect + read).",
 )
 @_model_option
+@_scheduler_option
 @_fail_on_option
 @_reviewer_option
 @_quiet_option
@@ -162,6 +169,7 @@ def verify(
     allow_private: bool,
     timeout: float,
     model: str,
+    scheduler: str | None,
     fail_on: str,
     reviewer: str,
     quiet: bool,
@@ -169,7 +177,9 @@ def verify(
     """Fetch the links ARTICLES cite, judge each claim, and write the reports.
 
     ARTICLES are Markdown files or directories of them. Several articles share one fetch of
-    each distinct link and get one report directory each, plus an index.
+    each distinct link and get one report directory each, plus an index. With --scheduler,
+    each article is fetched, extracted and judged by a worker of a Dask cluster (cassettes
+    are replayed there, not recorded).
 
     \b
     Example:
@@ -187,10 +197,17 @@ def verify(
     recording = _recording(paths, cassette, record_mode, offline)
     settings = _settings(timeout=timeout, allow_private=allow_private, model=model)
     console = _console(quiet)
+    context = click.get_current_context()
+    cluster = None
+    if scheduler is not None:
+        from factcheck.cluster import connect, refuse_recording
+
+        refuse_recording(recording)
+        cluster = context.with_resource(connect(scheduler))
     # The judge forks now and loads its model while the articles are read and the links
     # fetched (on a second core); leaving the command stops it. What only this process needs
     # is imported after the fork.
-    judge = click.get_current_context().with_resource(WarmJudge(settings.match))
+    judge = context.with_resource(WarmJudge(settings.match)) if cluster is None else None
     from factcheck.claims import extract_claims, load_article, load_claim_set
     from factcheck.pipeline import gather_urls, verify_many
 
@@ -220,14 +237,19 @@ def verify(
 
     pairs = [(article, claims) for _, article, claims in inputs]
     with _progress(console, len(gather_urls(pairs))) as advance:
-        built = verify_many(
-            pairs,
-            settings,
-            recording=recording,
-            claims_path=claims_path,
-            judge=judge,
-            on_progress=advance,
-        )
+        if cluster is None:
+            built = verify_many(
+                pairs,
+                settings,
+                recording=recording,
+                claims_path=claims_path,
+                judge=judge,
+                on_progress=advance,
+            )
+        else:
+            built = cluster.verify_many(
+                pairs, settings, recording=recording, claims_path=claims_path, on_progress=advance
+            )
     options = _report_options(fail_verdicts, reviewer)
     reports: list[tuple[Path, Report]] = []
     for (path, _, _), report in zip(inputs, built, strict=True):
@@ -294,12 +316,14 @@ def report(
     "-o", "--output", type=click.Path(path_type=Path), help="Write JSONL here, not to stdout."
 )
 @_model_option
-def judge(input_file: IO[bytes], output: Path | None, model: str) -> None:
+@_scheduler_option
+def judge(input_file: IO[bytes], output: Path | None, model: str, scheduler: str | None) -> None:
     """Judge claim-vs-evidence pairs from JSONL, with no fetching.
 
     Each input line: {"id", "claim", "evidence": [str, ...]} (evidence may be one string).
     Each output line, in input order: {"id", "label", "score", "evidence": [{"index", "score",
-    "text"}, ...]}, best evidence first.
+    "text"}, ...]}, best evidence first. With --scheduler, a Dask cluster's workers judge the
+    lines, in chunks.
 
     \b
     Example:
@@ -308,7 +332,14 @@ def judge(input_file: IO[bytes], output: Path | None, model: str) -> None:
     """
     from factcheck.judge import judge_jsonl
 
-    lines = judge_jsonl(_numbered_lines(input_file), model=model)
+    executor = None
+    if scheduler is not None:
+        from factcheck.cluster import connect
+        from factcheck.settings import MatchSettings
+
+        cluster = click.get_current_context().with_resource(connect(scheduler))
+        executor = cluster.judge(MatchSettings(model=model))
+    lines = judge_jsonl(_numbered_lines(input_file), model=model, executor=executor)
     if output is None:
         for line in lines:
             click.echo(line)

@@ -10,6 +10,8 @@ cannot use at all, and the CLI turns each into one ``Error: ...`` line and exit 
     │   └── ReportFileError   a saved report.json that cannot be re-rendered
     ├── CassetteError         a cassette that does not parse, or replay that cannot proceed
     ├── OutputError           a report that cannot be written (unwritable directory, disk full)
+    ├── ClusterError          a Dask scheduler that cannot be reached or went away, a worker
+    │                         running another factcheck version
     └── UsageError            options that contradict each other or name unknown values
 
 Every message names the file or option at fault and ends with what to do about it. Anything
@@ -52,6 +54,10 @@ class CassetteError(FactcheckError):
 
 class OutputError(FactcheckError):
     """A report file cannot be written."""
+
+
+class ClusterError(FactcheckError):
+    """The Dask cluster named by ``--scheduler`` cannot do the job."""
 
 
 class UsageError(FactcheckError):

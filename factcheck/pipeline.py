@@ -20,7 +20,8 @@ from factcheck.settings import Settings
 from factcheck.version import __version__
 
 if TYPE_CHECKING:
-    from factcheck.judge import WarmJudge
+    from factcheck.fetch import HostLimiter
+    from factcheck.judge import Executor
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +77,22 @@ def fetch(
     *,
     reference_date: dt.date | None = None,
     on_progress: Callable[[Source], None] | None = None,
+    limiter: HostLimiter | None = None,
+    shown_as: Path | None = None,
 ) -> list[Source]:
-    """Fetch each URL (ids S1, S2, ... in order), through the cassette when one is given."""
+    """Fetch each URL (ids S1, S2, ... in order), through the cassette when one is given;
+    ``limiter`` keeps the per-host limits (a cluster's, shared by its workers), and
+    ``shown_as`` names the cassette in reasons when ``recording.cassette`` is a copy of it."""
     from factcheck.fetch import cassette, fetch_sources
 
     requests = [(f"S{number}", url) for number, url in enumerate(urls, start=1)]
-    with cassette(recording.cassette, recording.record_mode, recording.offline):
+    with cassette(recording.cassette, recording.record_mode, recording.offline, shown_as=shown_as):
         return fetch_sources(
-            requests, settings.fetch, reference_date=reference_date, on_progress=on_progress
+            requests,
+            settings.fetch,
+            reference_date=reference_date,
+            on_progress=on_progress,
+            limiter=limiter,
         )
 
 
@@ -109,20 +118,18 @@ def build_reports(
     recording: Recording | None = None,
     claims_path: Path | None = None,
     processes: int | None = None,
-    judge: WarmJudge | None = None,
+    judge: Executor | None = None,
 ) -> list[Report]:
     """``build_report`` for several articles at once (``verify A.md B.md dir/``): the claims of
-    all of them are judged together over every core, then each article gets its report.
-    ``claims_path`` names the claim set file when one was given (one article); ``judge`` is
-    the warm judge started for these claims before the fetch, if any."""
-    from factcheck.judge import assess_batches, provenance
+    all of them are judged together, then each article gets its report. ``claims_path`` names
+    the claim set file when one was given (one article); ``judge`` is the executor that judges
+    (the warm judge started for these claims before the fetch, a cluster's); by default this
+    process judges, over every core."""
+    from factcheck.judge import InProcessJudge, provenance
 
     batches = [(claims, sources) for _, claims, sources in jobs]
-    results = (
-        judge.assess(batches)
-        if judge is not None
-        else assess_batches(batches, settings.match, processes=processes)
-    )
+    executor = judge or InProcessJudge(settings.match, processes=processes)
+    results = executor.assess(batches)
     about = provenance(settings.match.model)
     return [
         _report(article, sources, claim_results, recording or Recording(), claims_path, about)
@@ -178,15 +185,17 @@ def verify_many(
     *,
     recording: Recording | None = None,
     claims_path: Path | None = None,
-    judge: WarmJudge | None = None,
+    judge: Executor | None = None,
     on_progress: Callable[[Source], None] | None = None,
+    limiter: HostLimiter | None = None,
 ) -> list[Report]:
     """``verify`` for several articles in one run: each distinct link is fetched once, the
     claims of all are judged together, and each article gets its report, in order.
 
     The judge forks before the fetch and loads its model meanwhile. ``judge`` is one the caller
-    started earlier still (the command starts it before it reads the articles); otherwise one
-    is started here and stopped on return. ``on_progress`` is called with each fetched source.
+    started earlier still (the command starts it before it reads the articles), or any other
+    executor; otherwise one is started here and stopped on return. ``on_progress`` is called
+    with each fetched source; ``limiter`` keeps the per-host limits (see ``fetch``).
     """
     from factcheck.judge import WarmJudge
 
@@ -201,6 +210,7 @@ def verify_many(
             recording,
             reference_date=inputs[0][0].date if inputs else None,
             on_progress=on_progress,
+            limiter=limiter,
         )
         jobs = [(a, c, sources_for(a, c, sources)) for a, c in inputs]
         return build_reports(

@@ -74,6 +74,23 @@ class MatchSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """Running on a Dask cluster (``--scheduler``)."""
+
+    connect_timeout: float = 5.0  # seconds to reach the scheduler before saying it cannot be
+    worker_timeout: float = 30.0  # seconds to wait for a first worker to join the scheduler
+    # Pairs per task for ``judge``: a task costs the scheduler about a millisecond and a pair
+    # takes about 4 ms to judge, so 64 keep the overhead near 1% and still spread 10,000 pairs
+    # over 150 tasks.
+    chunk_pairs: int = 64
+    claims_per_task: int = 64  # claims per task when a cluster judges an article's claims
+    tasks_per_worker: int = 4  # tasks queued per worker: memory stays flat, no worker idles
+    # How long a per-host slot lease outlives a worker that stopped refreshing it (killed): the
+    # scheduler frees the slot after this.
+    lease_timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings of one run."""
 

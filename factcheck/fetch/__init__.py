@@ -12,10 +12,18 @@ from factcheck._lazy import exports
 
 if TYPE_CHECKING:
     from factcheck.fetch._fetch import fetch_sources
+    from factcheck.fetch._limits import HostLimiter, LocalHostLimiter
     from factcheck.fetch._recording import cassette, check_cassette
 
-__all__ = ["cassette", "check_cassette", "fetch_sources"]
+__all__ = ["HostLimiter", "LocalHostLimiter", "cassette", "check_cassette", "fetch_sources"]
 
 __getattr__ = exports(
-    __name__, {"cassette": "_recording", "check_cassette": "_recording", "fetch_sources": "_fetch"}
+    __name__,
+    {
+        "HostLimiter": "_limits",
+        "LocalHostLimiter": "_limits",
+        "cassette": "_recording",
+        "check_cassette": "_recording",
+        "fetch_sources": "_fetch",
+    },
 )

@@ -22,6 +22,7 @@ import httpx
 
 from factcheck.fetch import _sites as sites
 from factcheck.fetch import _walls as walls
+from factcheck.fetch._limits import HostLimiter
 from factcheck.fetch._transfer import Failure, Fetcher, Response, open_fetcher
 from factcheck.models import Source, SourceStatus
 from factcheck.settings import FetchSettings
@@ -46,14 +47,16 @@ def fetch_sources(
     reference_date: dt.date | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     on_progress: Callable[[Source], None] | None = None,
+    limiter: HostLimiter | None = None,
 ) -> list[Source]:
     """Fetch (source_id, url) pairs; Sources in the same order, one per pair.
 
     A URL given twice is fetched once. ``reference_date`` (the article's date) picks the
     Wayback capture. ``transport`` replaces the guarded network transport (tests).
-    ``on_progress`` is called with each Source as it is done.
+    ``on_progress`` is called with each Source as it is done. ``limiter`` keeps the per-host
+    limits (this process's own when None; a cluster's, shared by its workers).
     """
-    coroutine = _fetch_all(requests, settings, reference_date, transport, on_progress)
+    coroutine = _fetch_all(requests, settings, reference_date, transport, on_progress, limiter)
     return _run(coroutine)
 
 
@@ -89,6 +92,7 @@ async def _fetch_all(
     reference_date: dt.date | None,
     transport: httpx.AsyncBaseTransport | None,
     on_progress: Callable[[Source], None] | None,
+    limiter: HostLimiter | None,
 ) -> list[Source]:
     ids_by_url: dict[str, list[str]] = {}
     for source_id, url in requests:
@@ -103,7 +107,7 @@ async def _fetch_all(
     # parser libraries only some bodies need (trafilatura, pypdf) are loaded on this thread
     # too, when the first such body arrives (sites.read_document).
     importlib.import_module("factcheck.extract._document")
-    async with open_fetcher(settings, transport) as fetcher:
+    async with open_fetcher(settings, transport, limiter) as fetcher:
 
         async def one(url: str) -> None:
             source = await fetch_one(fetcher, url, reference_date)

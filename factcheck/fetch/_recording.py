@@ -54,12 +54,13 @@ _REDO = "re-record it with --record-mode all or restore it from version control"
 
 @dataclass(frozen=True, slots=True)
 class ActiveCassette:
-    """The cassette a fetch runs under (path None: no cassette)."""
+    """The cassette a fetch runs under (path None: no cassette), by the name the user gave it."""
 
     path: Path | None
     record_mode: str
     offline: bool
-    exists: bool
+    exists: bool  # a file with something in it
+    is_file: bool = False  # a file, even an empty one
 
 
 _ACTIVE: ContextVar[ActiveCassette | None] = ContextVar("factcheck_cassette", default=None)
@@ -86,7 +87,7 @@ def offline_refusal(url: str) -> str:
     if info is None or info.path is None:
         where = "this offline run has no cassette"
     else:
-        state = "is empty" if info.path.is_file() else "does not exist"
+        state = "is empty" if info.is_file else "does not exist"
         where = f"cassette {info.path} {state}"
     path = info.path if info is not None else None
     return f"GET {scrub_url(url)} was not requested: {where}; record it with: {record_hint(path)}"
@@ -238,21 +239,29 @@ def _vcr() -> Any:
 
 
 @contextmanager
-def cassette(path: Path | None, record_mode: str, offline: bool) -> Iterator[ActiveCassette]:
+def cassette(
+    path: Path | None, record_mode: str, offline: bool, *, shown_as: Path | None = None
+) -> Iterator[ActiveCassette]:
     """Record to / replay from ``path`` while the block runs (no cassette when path is None).
 
     ``record_mode`` is vcrpy's: none, once, new_episodes, all. ``offline`` replays only and
-    opens no socket. Raises CassetteError for a cassette that cannot be used.
+    opens no socket. ``shown_as`` is the name reasons and errors give the cassette when
+    ``path`` is a copy of it (a cluster worker's). Raises CassetteError for a cassette that
+    cannot be used.
     """
     if record_mode not in RECORD_MODES:
         raise UsageError(f"record mode {record_mode!r} is not one of {', '.join(RECORD_MODES)}")
     if offline:
         record_mode = "none"
     path = Path(path) if path is not None else None
+    shown = shown_as if shown_as is not None and path is not None else path
     if path is not None and path.exists() and not path.is_file():
-        raise CassetteError(f"cassette {path} is not a file")
-    exists = path is not None and path.is_file() and path.stat().st_size > 0
-    info = ActiveCassette(path=path, record_mode=record_mode, offline=offline, exists=exists)
+        raise CassetteError(f"cassette {shown} is not a file")
+    is_file = path is not None and path.is_file()
+    exists = is_file and path is not None and path.stat().st_size > 0
+    info = ActiveCassette(
+        path=shown, record_mode=record_mode, offline=offline, exists=exists, is_file=is_file
+    )
     if path is None or (offline and not exists):
         token = _ACTIVE.set(info)
         try:
@@ -267,7 +276,7 @@ def cassette(path: Path | None, record_mode: str, offline: bool) -> Iterator[Act
         context.__enter__()
     except (ValueError, KeyError, TypeError, RecursionError, yaml.YAMLError) as exc:
         raise CassetteError(
-            f"cassette {path} cannot be loaded ({_one_line(exc)}); delete it and record again, "
+            f"cassette {shown} cannot be loaded ({_one_line(exc)}); delete it and record again, "
             "or restore it from version control"
         ) from exc
     token = _ACTIVE.set(info)

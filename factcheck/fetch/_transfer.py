@@ -29,6 +29,7 @@ from factcheck._urls import url_problem
 from factcheck.fetch import _recording as recording
 from factcheck.fetch._guard import AddressPolicy, DNSLookupError, ForbiddenAddress, GuardedTransport
 from factcheck.fetch._guard import peer_refusal as _peer_refusal
+from factcheck.fetch._limits import HostLimiter, LocalHostLimiter
 from factcheck.models import SourceStatus
 from factcheck.settings import FetchSettings
 from factcheck.version import __version__
@@ -204,16 +205,22 @@ class BoundedDecoder:
 
 
 class Fetcher:
-    """GETs with the run's limits: a global and a per-host concurrency cap, retries, the guard."""
+    """GETs with the run's limits: a global and a per-host concurrency cap, retries, the guard.
+    The per-host cap and the pauses hosts ask for are the ``limiter``'s (this process's own
+    by default; a cluster's to share them between workers)."""
 
     def __init__(
-        self, settings: FetchSettings, client: httpx.AsyncClient, policy: AddressPolicy
+        self,
+        settings: FetchSettings,
+        client: httpx.AsyncClient,
+        policy: AddressPolicy,
+        limiter: HostLimiter | None = None,
     ) -> None:
         self.settings = settings
         self.policy = policy
         self._client = client
         self._global = asyncio.Semaphore(settings.max_concurrency)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._limiter = limiter or LocalHostLimiter(settings.per_host_concurrency)
 
     async def get(self, url: str) -> Response | Failure:
         """GET ``url``, following redirects one hop at a time, each hop checked by the guard."""
@@ -282,7 +289,7 @@ class Fetcher:
         attempts = self.settings.retries + 1
         host = urlsplit(url).netloc.lower()
         for attempt in range(1, attempts + 1):
-            async with self._host_slot(host), self._global:
+            async with self._limiter.slot(host), self._global:
                 result, retry_after = await self._attempt(url)
             retryable = result.retryable if isinstance(result, Failure) else retry_after is not None
             if not retryable or attempt == attempts:
@@ -297,16 +304,11 @@ class Fetcher:
                         f"the {self.settings.max_retry_after:g} s factcheck waits",
                     )
                 delay = retry_after
+            if retry_after is not None:
+                # The host asked to slow down: every request to it waits, not only this one.
+                await self._limiter.pause(host, delay)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
-
-    @asynccontextmanager
-    async def _host_slot(self, host: str) -> AsyncIterator[None]:
-        semaphore = self._hosts.setdefault(
-            host, asyncio.Semaphore(self.settings.per_host_concurrency)
-        )
-        async with semaphore:
-            yield
 
     async def _attempt(self, url: str) -> tuple[Response | Failure, float | None]:
         """One request within the timeout; the retry-after delay when the status asks for a
@@ -464,7 +466,9 @@ def _with_attempts(result: Response | Failure, attempts: int, note: str = "") ->
 
 @asynccontextmanager
 async def open_fetcher(
-    settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None
+    settings: FetchSettings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    limiter: HostLimiter | None = None,
 ) -> AsyncIterator[Fetcher]:
     """A Fetcher over one httpx client for the length of a run (never a module global)."""
     policy = AddressPolicy.build(settings.allow_private, settings.allowed_networks)
@@ -489,4 +493,4 @@ async def open_fetcher(
         },
     )
     async with client:
-        yield Fetcher(settings, client, policy)
+        yield Fetcher(settings, client, policy, limiter)

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from factcheck._lazy import exports
 
 if TYPE_CHECKING:
-    from factcheck.judge._batch import judge_jsonl
-    from factcheck.judge._embed import one_thread_each
+    from factcheck.judge._batch import JudgeItem, JudgeOutcome, judge_jsonl, judge_tasks
+    from factcheck.judge._embed import one_thread_each, save_vectors
+    from factcheck.judge._executor import Executor, InProcessJudge
     from factcheck.judge._parallel import Batch, assess_batches
     from factcheck.judge._verdict import (
         assess_claims,
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Batch",
+    "Executor",
+    "InProcessJudge",
+    "JudgeItem",
+    "JudgeOutcome",
     "WarmJudge",
     "assess_batches",
     "assess_claims",
@@ -36,10 +41,12 @@ __all__ = [
     "fragment_url",
     "judge_claim",
     "judge_jsonl",
+    "judge_tasks",
     "label_for",
     "one_thread_each",
     "provenance",
     "rank_evidence",
+    "save_vectors",
     "source_sentences",
     "warm_up",
 ]
@@ -48,6 +55,10 @@ __getattr__ = exports(
     __name__,
     {
         "Batch": "_parallel",
+        "Executor": "_executor",
+        "InProcessJudge": "_executor",
+        "JudgeItem": "_batch",
+        "JudgeOutcome": "_batch",
         "WarmJudge": "_warm",
         "assess_batches": "_parallel",
         "assess_claims": "_verdict",
@@ -55,10 +66,12 @@ __getattr__ = exports(
         "fragment_url": "_verdict",
         "judge_claim": "_verdict",
         "judge_jsonl": "_batch",
+        "judge_tasks": "_batch",
         "label_for": "_verdict",
         "one_thread_each": "_embed",
         "provenance": "_verdict",
         "rank_evidence": "_verdict",
+        "save_vectors": "_embed",
         "source_sentences": "_verdict",
         "warm_up": "_verdict",
     },

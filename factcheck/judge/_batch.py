@@ -11,12 +11,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import UsageError
 from factcheck.settings import MatchSettings
+
+if TYPE_CHECKING:
+    from factcheck.judge._executor import Executor
 
 DEFAULT_MODEL = MatchSettings().model
 EVIDENCE_SHOWN = 3  # ranked evidence entries per output line
@@ -93,7 +96,8 @@ def _judge_task(task: Task, model: str) -> JudgeOutcome:
     return judge_item(item, model)
 
 
-def _judge_chunk(tasks: list[Task], model: str) -> list[JudgeOutcome]:
+def judge_tasks(tasks: Sequence[Task], model: str = DEFAULT_MODEL) -> list[JudgeOutcome]:
+    """A chunk of items or numbered lines judged here, in order (what a worker is sent)."""
     return [_judge_task(task, model) for task in tasks]
 
 
@@ -142,7 +146,7 @@ def judge_pairs(
     pending: deque[AsyncResult[list[JudgeOutcome]]] = deque()
     with context.Pool(workers, initializer=_start_worker) as pool:
         for batch in _chunks(itertools.chain(head, iterator), chunk):
-            pending.append(pool.apply_async(_judge_chunk, (batch, model)))
+            pending.append(pool.apply_async(judge_tasks, (batch, model)))
             while len(pending) >= workers * 4:
                 yield from pending.popleft().get()
         while pending:
@@ -186,8 +190,15 @@ def judge_jsonl(
     *,
     processes: int | None = None,
     model: str = DEFAULT_MODEL,
+    executor: Executor | None = None,
 ) -> Iterator[str]:
-    """Numbered JSONL input lines -> output JSON lines, in order; blank lines are skipped."""
+    """Numbered JSONL input lines -> output JSON lines, in order; blank lines are skipped.
+    ``executor`` judges them (a cluster's); by default this process's pool does."""
     tasks = ((number, text) for number, text in lines if text.strip())
-    for outcome in judge_pairs(tasks, processes=processes, model=model):
+    outcomes = (
+        executor.judge_pairs(tasks, model)
+        if executor is not None
+        else judge_pairs(tasks, processes=processes, model=model)
+    )
+    for outcome in outcomes:
         yield outcome.to_json()

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from factcheck.judge._batch import JudgeOutcome, Task
     from factcheck.judge._parallel import Batch
 
 
@@ -86,6 +87,14 @@ class WarmJudge:
         if isinstance(answer, list):
             return answer
         return assess_batches(batches, self._settings, processes=self._processes)
+
+    def judge_pairs(self, tasks: Iterable[Task], model: str) -> Iterator[JudgeOutcome]:
+        """Claim-evidence pairs have no fetch to overlap with: the warm process is stopped and
+        they are judged here, over every core (``batch.judge_pairs``)."""
+        from factcheck.judge._batch import judge_pairs
+
+        self.close()
+        return judge_pairs(tasks, processes=self._processes, model=model)
 
     def close(self) -> None:
         """Stop the judging process (if any) and wait for it."""
