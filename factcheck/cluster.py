@@ -28,6 +28,7 @@ Dask is imported only here, and only when a cluster is used.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
@@ -77,8 +78,7 @@ def connect(address: str, settings: ClusterSettings | None = None) -> Cluster:
         address = f"tcp://{address}"
     if not address.startswith(SCHEMES):
         raise UsageError(f"--scheduler {address}: give the scheduler's address, tcp://HOST:PORT")
-    # The client's own log lines (reconnecting, a worker lost) would bury the one Error line.
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    _quiet_logs()
     try:
         client = distributed.Client(address, timeout=settings.connect_timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -478,6 +478,14 @@ class ClusterHostLimiter:
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _quiet_logs() -> None:
+    """Keep Dask's log lines (reconnecting, a worker lost, with tracebacks) off stderr: the
+    client's failures reach the user as one Error line instead (``Cluster._lost``)."""
+    for name in [*logging.root.manager.loggerDict, "distributed"]:
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
     chunk: list[Task] = []
     for item in items:
@@ -494,7 +502,8 @@ def _is_cluster_failure(exc: BaseException) -> bool:
     rather than the task's own code."""
     from distributed.scheduler import KilledWorker
 
-    return isinstance(exc, (asyncio.CancelledError, KilledWorker, OSError, TimeoutError))
+    cancelled = (asyncio.CancelledError, concurrent.futures.CancelledError)
+    return isinstance(exc, (*cancelled, KilledWorker, OSError, TimeoutError))
 
 
 def _worker_address() -> str:
