@@ -10,7 +10,7 @@ from dataclasses import replace
 import httpx
 import pytest
 from faults import GBK_TEXT, article_html, bomb
-from server import LocalServer, Reply
+from server import LocalServer, Reply, Request, html
 
 from factcheck.fetch import fetch_sources
 from factcheck.fetch._transfer import BoundedDecoder, TooLarge, user_agent
@@ -170,6 +170,27 @@ def test_429_retry_after_is_honoured(
     assert source.status is SourceStatus.OK
     assert time.monotonic() - started >= 0.9
     assert local_server.hits["/rate-limited"] == 2
+
+
+def test_a_retry_after_pauses_every_request_to_that_host(
+    local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """A 429 with Retry-After: 1 holds back the host's other requests too, not only its retry:
+    the page asked for after the 429 arrives about a second later."""
+    arrived: dict[str, float] = {}
+    page = html(article_html())
+
+    def after(_request: Request) -> Reply:
+        arrived.setdefault("page", time.monotonic())
+        return page
+
+    local_server.route("/after-the-429", after)
+    settings = replace(fetch_settings, per_host_concurrency=1)
+    started = time.monotonic()
+    urls = [("S1", f"{local_server.url}/rate-limited"), ("S2", f"{local_server.url}/after-the-429")]
+    sources = fetch_sources(urls, settings)
+    assert [source.status for source in sources] == [SourceStatus.OK, SourceStatus.OK]
+    assert arrived["page"] - started >= 0.9
 
 
 def test_a_retry_after_beyond_the_bound_is_not_waited_for(

@@ -291,24 +291,31 @@ class Fetcher:
         for attempt in range(1, attempts + 1):
             async with self._limiter.slot(host), self._global:
                 result, retry_after = await self._attempt(url)
+                delay = self._backoff(attempt, retry_after)
+                if retry_after is not None and delay is not None and attempt < attempts:
+                    # The host asked to slow down: every request to it waits, not only this
+                    # one; said before the slot is given up, so that none slips in meanwhile.
+                    await self._limiter.pause(host, delay)
             retryable = result.retryable if isinstance(result, Failure) else retry_after is not None
             if not retryable or attempt == attempts:
                 return _with_attempts(result, attempt)
-            delay = self.settings.backoff_base * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
-            if retry_after is not None and retry_after > 0:
-                if retry_after > self.settings.max_retry_after:
-                    return _with_attempts(
-                        result,
-                        attempt,
-                        f"; the server asked to retry after {retry_after:g} s, longer than "
-                        f"the {self.settings.max_retry_after:g} s factcheck waits",
-                    )
-                delay = retry_after
-            if retry_after is not None:
-                # The host asked to slow down: every request to it waits, not only this one.
-                await self._limiter.pause(host, delay)
+            if delay is None:
+                return _with_attempts(
+                    result,
+                    attempt,
+                    f"; the server asked to retry after {retry_after:g} s, longer than "
+                    f"the {self.settings.max_retry_after:g} s factcheck waits",
+                )
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``: what the server asked for, else
+        doubling backoff with jitter; None when the server asked for more than factcheck
+        waits."""
+        if retry_after is not None and retry_after > 0:
+            return retry_after if retry_after <= self.settings.max_retry_after else None
+        return float(self.settings.backoff_base * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
 
     async def _attempt(self, url: str) -> tuple[Response | Failure, float | None]:
         """One request within the timeout; the retry-after delay when the status asks for a
