@@ -169,8 +169,9 @@ class Cluster:
             while pending:
                 yield self._result(pending.popleft())
         finally:
-            if pending:
-                self.client.cancel(list(pending))
+            if pending:  # stopped early (an error, Ctrl-C): the rest is not wanted
+                with contextlib.suppress(Exception):
+                    self.client.cancel(list(pending))
 
     def verify_many(
         self,

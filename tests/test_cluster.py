@@ -454,23 +454,26 @@ def test_no_scheduler_is_one_error_line_and_exit_2(tmp_path: Path) -> None:
 def test_a_scheduler_gone_mid_run_is_one_error_line_and_exit_2(tmp_path: Path) -> None:
     """The scheduler killed while `judge --scheduler` runs: one Error line, exit code 2."""
     own = Cluster(tmp_path)
+    started: list[subprocess.Popen[str] | subprocess.Popen[bytes]] = []
     try:
         own.start_scheduler()
         own.start_worker()
         source = pairs_file(tmp_path / "in.jsonl", 1200)
         watcher = under_way(own.address)
+        started.append(watcher)
         job = subprocess.Popen(
             [str(BIN / "factcheck"), "judge", str(source), "--scheduler", own.address],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
+        started.append(job)
         watcher.wait(timeout=120)
         assert job.poll() is None, "the job was still running when the scheduler was killed"
         own.processes[0].kill()
         _, stderr = job.communicate(timeout=120)
     finally:
-        for process in (watcher, job):
+        for process in started:
             if process.poll() is None:
                 process.kill()
         own.stop()
