@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factcheck._han import CJK_SCRIPT
 from factcheck._sentences import ABBREVIATIONS, ends_sentence, is_abbreviation, word_before
 from factcheck.claims import parse_article
-from factcheck.extract._passages import sentence_ends
+from factcheck.extract._passages import _SENTENCE_END, sentence_ends
 from factcheck.match import split_sentences
 
 TITLES = "Prof. Smith met Gen. Jones in Washington."
@@ -113,3 +114,19 @@ def test_word_before_reads_abbreviations_initials_and_long_runs() -> None:
     assert word_before("x" * 100 + ".", 100) == "x" * 64
     assert word_before("Inc\n.", 4) == "Inc"
     assert word_before("version 2.", 9) == word_before(" .", 1) == word_before(".", 0) == ""
+
+
+# Where a passage may be cut, as first written: a lookbehind, then the run of stops.
+_STOP_RUNS = re.compile(
+    r"""(?<![.!?…])[.!?…]+["'”’)\]」』]*(?=\s|[""" + CJK_SCRIPT + r"""])"""
+    r"""|[。！？；]+["'”’)\]」』）]*"""
+)
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="a. !?…。！？；\"'”)」中\n", max_size=60))
+def test_passage_stops_are_found_as_first_written(text: str) -> None:
+    """The stop pattern that starts with the class of every stop (so the regex engine skips to
+    the next one) finds the runs the pattern starting with a lookbehind found."""
+    found = [m.span() for m in _SENTENCE_END.finditer(text)]
+    assert found == [m.span() for m in _STOP_RUNS.finditer(text)]
