@@ -144,6 +144,23 @@ def median_run(runs: Sequence[Run]) -> Run:
     )
 
 
+def checkout_label(root: Path) -> str:
+    """A checkout named by its commit (and "+changes" when its tree differs) and its path."""
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    changed = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{head or '?'}{'+changes' if changed else ''} ({root})"
+
+
 def interleaved(
     commands: Sequence[tuple[str, Sequence[str | Path]]],
     runs: int,

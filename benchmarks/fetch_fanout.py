@@ -24,7 +24,6 @@ import argparse
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_common import (  # noqa: E402
+    checkout_label,
     comparison,
     factcheck_command,
     forget_stored_vectors,
@@ -107,23 +107,6 @@ def verify_command(factcheck: list[str], path: Path, out: Path) -> list[str]:
         "--format",
         "json",
     ]
-
-
-def checkout_label(root: Path) -> str:
-    """A checkout named by its commit (and "+changes" when its tree differs) and its path."""
-    head = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    changed = subprocess.run(
-        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return f"{head or '?'}{'+changes' if changed else ''} ({root})"
 
 
 def cli_runs(
