@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import platform
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +33,15 @@ def forget_stored_vectors() -> None:
         stored.unlink()
 
 
-def factcheck_command() -> list[str]:
-    """The ``factcheck`` command of this checkout: the venv's console script, or (for a copy
-    of the tree without its own venv) this interpreter running the package from ROOT."""
-    script = ROOT / ".venv" / "bin" / "factcheck"
+def factcheck_command(root: Path = ROOT) -> list[str]:
+    """The ``factcheck`` command of a checkout (this one by default): its venv's console
+    script, or (for a copy of this tree without its own venv) this interpreter running the
+    package from ROOT."""
+    script = root / ".venv" / "bin" / "factcheck"
     if script.exists():
         return [str(script)]
+    if root != ROOT:
+        raise SystemExit(f"{root} has no .venv/bin/factcheck: run `make install` there first")
     return [sys.executable, "-m", "factcheck"]
 
 
@@ -138,6 +142,75 @@ def median_run(runs: Sequence[Run]) -> Run:
         statistics.median(run.tree_rss_mib for run in runs),
         statistics.median(run.largest_rss_mib for run in runs),
     )
+
+
+def checkout_label(root: Path) -> str:
+    """A checkout named by its commit (and "+changes" when its tree differs) and its path."""
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    changed = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{head or '?'}{'+changes' if changed else ''} ({root})"
+
+
+def interleaved(
+    commands: Sequence[tuple[str, Sequence[str | Path]]],
+    runs: int,
+    *,
+    env: dict[str, str] | None = None,
+    before_each: Callable[[], None] | None = None,
+) -> dict[str, list[Run]]:
+    """Each labelled command ``runs`` times, in turns (A B A B ...), so that a change in the
+    machine's load falls on all of them alike; ``before_each`` runs before every run. Exits
+    when a run fails (an exit status other than 0 or 1)."""
+    found: dict[str, list[Run]] = {label: [] for label, _ in commands}
+    for _ in range(runs):
+        for label, command in commands:
+            if before_each is not None:
+                before_each()
+            run = run_process(command, env=env)
+            if run.returncode not in (0, 1):
+                raise SystemExit(
+                    f"{label}: {shlex.join(map(str, command))} exited {run.returncode}"
+                )
+            found[label].append(run)
+    return found
+
+
+def comparison(found: dict[str, list[Run]]) -> list[str]:
+    """Lines with each command's median wall and CPU seconds, and, after the first, the ratio
+    of its medians to the first's (above 1: the first is faster)."""
+    lines = []
+    first = ""
+    for label, runs in found.items():
+        walls = [run.seconds for run in runs]
+        wall = statistics.median(walls)
+        cpu = statistics.median(run.cpu_seconds for run in runs)
+        line = (
+            f"  {label}: wall median {wall:.2f} s {_seconds(walls)}, CPU median {cpu:.2f} s, "
+            f"peak RSS median {statistics.median(run.tree_rss_mib for run in runs):.0f} MiB"
+        )
+        if first:
+            base = found[first]
+            ratio = wall / statistics.median(run.seconds for run in base)
+            cpu_ratio = cpu / statistics.median(run.cpu_seconds for run in base)
+            line += f"; {ratio:.2f}x the wall and {cpu_ratio:.2f}x the CPU of {first}"
+        else:
+            first = label
+        lines.append(line)
+    return lines
+
+
+def _seconds(values: Sequence[float]) -> str:
+    return "[" + ", ".join(f"{value:.2f}" for value in values) + "]"
 
 
 def machine() -> str:

@@ -13,7 +13,11 @@ vectors), which later runs read:
   for the first time: the model is loaded and every vector encoded;
 - ``--cold`` gives each run an empty cache directory, as on a fresh machine.
 
-    .venv/bin/python benchmarks/bench_seed.py [--runs 7] [--new-vectors | --cold]
+``--against DIR`` runs another checkout's ``DIR/.venv/bin/factcheck`` in turns with this one
+(A B A B ..., caches kept or ``--new-vectors``, after one untimed run each) and prints both
+medians and their ratios.
+
+    .venv/bin/python benchmarks/bench_seed.py [--runs 7] [--new-vectors | --cold] [--against DIR]
 """
 
 from __future__ import annotations
@@ -27,7 +31,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import ROOT, factcheck_command, forget_stored_vectors, machine, run_process
+from bench_common import (
+    ROOT,
+    checkout_label,
+    comparison,
+    factcheck_command,
+    forget_stored_vectors,
+    interleaved,
+    machine,
+    run_process,
+)
 
 SEED = ROOT / "claims" / "openai-leadership-2024-08-08"
 TARGET_SECONDS = 2.0
@@ -43,8 +56,15 @@ def main() -> int:
         "--new-vectors", action="store_true", help="remove the stored vectors before each run"
     )
     parser.add_argument("--model", default="lexical", help="the judge: lexical or nli")
+    parser.add_argument(
+        "--against", type=Path, metavar="DIR", help="another checkout to run in turns with this one"
+    )
     args = parser.parse_args()
     print(machine(), flush=True)
+    if args.against is not None:
+        if args.cold:
+            parser.error("--against runs with the caches kept or --new-vectors")
+        return against(args)
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench-seed-") as tmp:
         for number in range(args.runs):
@@ -85,6 +105,43 @@ def main() -> int:
     print(f"  CPU:  median {statistics.median(run.cpu_seconds for run in runs):.2f} s")
     print(f"  peak RSS: median {statistics.median(run.tree_rss_mib for run in runs):.0f} MiB")
     print(f"  target {TARGET_SECONDS:.1f} s: median / target = {median / TARGET_SECONDS:.2f}")
+    return 0
+
+
+def seed_command(root: Path, out: Path, model: str) -> list[str]:
+    """``factcheck verify`` of the seed offline, by the checkout at ``root``."""
+    return [
+        *factcheck_command(root),
+        "verify",
+        str(SEED / "article.md"),
+        "--claims",
+        str(SEED / "claims.yaml"),
+        "--offline",
+        "--out",
+        str(out),
+        "--model",
+        model,
+        "-q",
+    ]
+
+
+def against(args: argparse.Namespace) -> int:
+    """This checkout and ``args.against`` in turns; both medians and their ratios."""
+    with tempfile.TemporaryDirectory(prefix="bench-seed-") as tmp:
+        commands = [
+            (checkout_label(root), seed_command(root, Path(tmp) / f"report{n}", args.model))
+            for n, root in enumerate([ROOT, args.against.resolve()])
+        ]
+        interleaved(commands, 1)  # untimed: caches built, bytecode written
+        found = interleaved(
+            commands,
+            args.runs,
+            before_each=forget_stored_vectors if args.new_vectors else None,
+        )
+    cache = "stored vectors removed before each run" if args.new_vectors else "caches kept"
+    print(f"seed verify --offline --model {args.model}, {args.runs} runs each in turns ({cache}):")
+    for line in comparison(found):
+        print(line)
     return 0
 
 

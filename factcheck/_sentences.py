@@ -28,6 +28,7 @@ __all__ = [
     "ends_sentence",
     "is_abbreviation",
     "stop_run_end",
+    "word_before",
 ]
 
 
@@ -56,7 +57,8 @@ _STOPS = ".!?…"
 # Characters before a stop searched for the word it ends: scanning from 0 made a long unbroken
 # line quadratic, and a word longer than this is no abbreviation or initial anyway.
 _LOOKBACK = 64
-_WORD_BEFORE = re.compile(r"[A-Za-z](?:[A-Za-z.]*[A-Za-z])?$")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_WORD_CHARS = _LETTERS | {"."}
 _DOTTED = re.compile(r"[A-Za-z]{1,3}(?:\.[A-Za-z]{1,3})+")  # U.S, e.g, L.L.C, u.s.c, Ph.D
 _CJK_SCRIPT = re.compile(f"[{CJK_SCRIPT}]")
 
@@ -81,6 +83,27 @@ def stop_run_end(text: str, index: int) -> int:
     return index
 
 
+def word_before(text: str, index: int) -> str:
+    """The word a stop at ``text[index]`` ends, "" for none: the ASCII letters and dots right
+    before it (one newline between them and the stop allowed), from the first letter to a
+    letter, at most _LOOKBACK characters back. That is what searching the window for
+    ``[A-Za-z](?:[A-Za-z.]*[A-Za-z])?$`` finds; scanning back from the stop costs a few steps
+    where the search tried every start in the window (half the time of splitting a long
+    source into sentences)."""
+    low = max(0, index - _LOOKBACK)
+    end = index
+    if end > low and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a newline that ends the searched text
+    if end <= low or text[end - 1] not in _LETTERS:
+        return ""
+    start = end - 1
+    while start > low and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    while text[start] == ".":
+        start += 1
+    return text[start:end]
+
+
 def ends_sentence(text: str, index: int) -> bool:
     """Whether the run of ``. ! ? …`` starting at ``text[index]`` ends a sentence (the rule in
     the module docstring). It judges the run as a whole: a caller told no skips the run."""
@@ -96,11 +119,9 @@ def ends_sentence(text: str, index: int) -> bool:
     ):
         return False
     if text[index] == ".":
-        m = _WORD_BEFORE.search(text, max(0, index - _LOOKBACK), index)
-        if m is not None:
-            word = m.group()
-            if is_abbreviation(word) or (len(word) == 1 and word.isupper()):
-                return False
+        word = word_before(text, index)
+        if word and (is_abbreviation(word) or (len(word) == 1 and word.isupper())):
+            return False
     while position < length and (text[position].isspace() or text[position] in _OPENERS):
         position += 1
     if position == length:

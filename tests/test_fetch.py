@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 import time
 from dataclasses import replace
 
@@ -435,6 +436,34 @@ def test_links_are_fetched_concurrently(
     sources = fetch_sources(urls, settings)
     assert all(s.ok for s in sources)
     assert time.monotonic() - started < 2.5
+
+
+class _Lookups:
+    """A meta path finder that finds nothing and notes each module name it is asked for."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        self.names.append(name)
+
+
+def test_fetching_links_looks_up_no_module_per_link(
+    local_server: LocalServer, fetch_settings: FetchSettings
+) -> None:
+    """Once the fetcher's modules are loaded, fetching more links imports nothing: an import
+    that fails is not remembered, and one asked for each request (httpcore asks for sniffio on
+    every lock it sets up) searched sys.path again every time."""
+    urls = [(f"S{i}", f"{local_server.url}/article?n={i}") for i in range(12)]
+    fetch_sources(urls[:2], fetch_settings)  # loads what any fetch of HTML pages needs
+    lookups = _Lookups()
+    sys.meta_path.insert(0, lookups)
+    try:
+        sources = fetch_sources(urls, fetch_settings)
+    finally:
+        sys.meta_path.remove(lookups)
+    assert all(source.ok for source in sources)
+    assert lookups.names == []
 
 
 def test_a_transport_can_be_injected() -> None:

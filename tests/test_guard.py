@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 from typing import Any
 
 import httpcore
@@ -20,6 +21,7 @@ from factcheck.fetch._guard import (
     GuardedBackend,
     GuardedTransport,
     IPAddress,
+    QuickStream,
     classify,
     parse_ip,
     parse_ipv4,
@@ -320,6 +322,58 @@ def test_peer_address_check_refuses_a_private_peer() -> None:
     assert peer_refusal(GUARD, {"network_stream": _Stream(("10.0.0.1", 80))})
     assert peer_refusal(GUARD, {"network_stream": _Stream(("93.184.216.34", 443))}) is None
     assert peer_refusal(GUARD, {}) is None
+
+
+class _Inner:
+    """A connection's stream over one end of a socket pair, counting what it is asked."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.asked: list[str] = []
+
+    def get_extra_info(self, name: str) -> Any:
+        self.asked.append(name)
+        if name == "socket":
+            return self.sock
+        return ("93.184.216.34", 443) if name == "server_addr" else None
+
+
+def test_quick_stream_says_a_socket_is_readable_when_data_or_the_end_waits() -> None:
+    """An idle connection is readable (to be dropped by the pool) exactly when the server sent
+    something or closed it, or the socket itself is closed."""
+    ours, theirs = socket.socketpair()
+    try:
+        stream = QuickStream(_Inner(ours))  # type: ignore[arg-type]
+        assert stream.get_extra_info("is_readable") is False
+        theirs.sendall(b"x")
+        assert stream.get_extra_info("is_readable") is True
+        ours.recv(1)
+        assert stream.get_extra_info("is_readable") is False
+        theirs.close()
+        assert stream.get_extra_info("is_readable") is True
+        ours.close()
+        assert stream.get_extra_info("is_readable") is True
+    finally:
+        ours.close()
+        theirs.close()
+
+
+def test_quick_stream_asks_the_peer_address_once_and_passes_the_rest_on() -> None:
+    """The server's address (checked on every response) is asked of the inner stream once;
+    other questions go to it every time."""
+    ours, theirs = socket.socketpair()
+    try:
+        inner = _Inner(ours)
+        stream = QuickStream(inner)  # type: ignore[arg-type]
+        peers = [stream.get_extra_info("server_addr") for _ in range(3)]
+        assert peers == [("93.184.216.34", 443)] * 3
+        assert stream.get_extra_info("ssl_object") is None
+        assert stream.get_extra_info("ssl_object") is None
+        assert inner.asked == ["socket", "server_addr", "ssl_object", "ssl_object"]
+        assert peer_refusal(GUARD, {"network_stream": stream}) is None
+    finally:
+        ours.close()
+        theirs.close()
 
 
 # ---------------------------------------------------------------- against the local server

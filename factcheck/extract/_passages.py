@@ -23,9 +23,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n\f]*\n)+")
 # A sentence ends at . ! ? … (closing quotes and brackets stay with it) where ``ends_sentence``
 # says so, or at a CJK full stop or ；, which needs no space after it. A Latin run is matched
 # from its first stop only: trying from inside a long run of "!!!" made the search quadratic.
+# The pattern starts with the one class of every stop, so the regex engine skips straight to
+# the next stop (a lookbehind first made it try every position: 5x slower on a long source).
 _SENTENCE_END = re.compile(
-    r"""(?<![.!?…])[.!?…]+["'”’)\]」』]*(?=\s|[""" + CJK_SCRIPT + r"""])"""
-    r"""|[。！？；]+["'”’)\]」』）]*"""
+    r"""[.!?…。！？；](?:(?<=[.!?…])(?<![.!?…][.!?…])[.!?…]*["'”’)\]」』]*(?=\s|["""
+    + CJK_SCRIPT
+    + r"""])|(?<=[。！？；])[。！？；]*["'”’)\]」』）]*)"""
 )
 _WHITESPACE = re.compile(r"\s")
 

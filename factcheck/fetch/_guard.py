@@ -21,11 +21,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import re
+import select
 import socket
 import ssl
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import httpcore
@@ -242,11 +244,13 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         error: httpcore.ConnectError | None = None
         for ip in await self.addresses(host, port):
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     str(ip), port, timeout, local_address, socket_options
                 )
             except httpcore.ConnectError as exc:
                 error = exc
+            else:
+                return QuickStream(stream)
         assert error is not None  # addresses() never returns an empty list
         raise error
 
@@ -261,6 +265,59 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+class QuickStream(httpcore.AsyncNetworkStream):
+    """A connection's stream, answering httpcore's two frequent questions itself.
+
+    The pool asks every idle connection whether its socket is readable (closed by the server)
+    each time it hands a request out or takes one back, and the fetcher asks each response
+    for the server's address (``peer_refusal``): the anyio stream builds its whole table of
+    socket attributes for each answer, a system call for the peer's address included. Here
+    "is_readable" is one poll of the socket, and the peer's address is asked once.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = inner.get_extra_info("socket")
+        self._peer: object = None
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return QuickStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return _readable(self._socket)
+        if info == "server_addr":
+            if self._peer is None:
+                self._peer = self._inner.get_extra_info(info)
+            return self._peer
+        return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    """Whether reading the socket would return at once (data, or the end of a closed
+    connection), as httpcore's own check: a socket that is gone counts as readable."""
+    number = -1 if sock is None else sock.fileno()
+    if number < 0:
+        return True
+    poll = select.poll()
+    poll.register(number, select.POLLIN)
+    return bool(poll.poll(0))
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):

@@ -97,12 +97,13 @@ def detect_block(response: Response) -> str | None:
             return what
     if response.header("x-datadome") and response.status_code in (401, 403):
         return f"a DataDome bot wall ({response.status_code} with an x-datadome header)"
-    if response.status_code >= 400 or visible_chars(response.body) < _SHORT_PAGE:
-        for phrase, what in _CAPTCHAS:
-            if phrase in sample or phrase in title:
-                return what
-        if "captcha" in title:
-            return f"a captcha page ({_title(response.body)!r})"
+    # A captcha phrase counts on an error page or a short one; the page is measured only
+    # when a phrase is there (most pages have none, and measuring one is most of this check).
+    captcha = next((what for phrase, what in _CAPTCHAS if phrase in sample or phrase in title), "")
+    if not captcha and "captcha" in title:
+        captcha = f"a captcha page ({_title(response.body)!r})"
+    if captcha and (response.status_code >= 400 or visible_chars(response.body) < _SHORT_PAGE):
+        return captcha
     return None
 
 
@@ -130,7 +131,6 @@ def detect_script_only(body: bytes, text: str) -> str | None:
     chars = len(text.strip())
     if chars == 0:
         return "the page has no readable text"
-    lowered = _lower_sample(body)
-    if chars < 400 and any(phrase in lowered for phrase in _JS_PHRASES):
+    if chars < 400 and any(phrase in _lower_sample(body) for phrase in _JS_PHRASES):
         return f"the page shows its text only with JavaScript ({chars} characters without it)"
     return None
