@@ -11,11 +11,26 @@ from typing import TYPE_CHECKING
 from factcheck._lazy import exports
 
 if TYPE_CHECKING:
-    from factcheck.fetch._fetch import fetch_sources
-    from factcheck.fetch._recording import cassette, check_cassette
+    from factcheck.fetch._fetch import Page, fetch_pages, fetch_sources
+    from factcheck.fetch._recording import active_cassette, cassette, check_cassette
 
-__all__ = ["cassette", "check_cassette", "fetch_sources"]
+__all__ = [
+    "Page",
+    "active_cassette",
+    "cassette",
+    "check_cassette",
+    "fetch_pages",
+    "fetch_sources",
+]
 
 __getattr__ = exports(
-    __name__, {"cassette": "_recording", "check_cassette": "_recording", "fetch_sources": "_fetch"}
+    __name__,
+    {
+        "Page": "_fetch",
+        "active_cassette": "_recording",
+        "cassette": "_recording",
+        "check_cassette": "_recording",
+        "fetch_pages": "_fetch",
+        "fetch_sources": "_fetch",
+    },
 )
