@@ -106,8 +106,14 @@ def _web_article(url: str, page: Page) -> Article | ArticleError:
 
     source = page.source
     if not source.ok:
+        hint = (
+            "; --allow-private lets pages on this machine or a private network through"
+            if source.status is SourceStatus.FORBIDDEN_ADDRESS
+            else ""
+        )
         return ArticleError(
-            f"{url}: the article could not be fetched ({source.status.value}: {source.reason})"
+            f"{url}: the article could not be fetched ({source.status.value}: "
+            f"{source.reason}){hint}"
         )
     if not page.body:
         return ArticleError(

@@ -86,6 +86,9 @@ class Settings:
 # Below this many characters of body text trafilatura "found little", and the page's article
 # (or main part, or body) is read directly instead: the figure extract._html uses for sources.
 ARTICLE_LITTLE_TEXT = 250
+# ... counting each Chinese or Japanese character as this many: it carries about what a short
+# English word does (a news paragraph in Chinese is a third as long as its translation).
+ARTICLE_CJK_WEIGHT = 3
 # A part of the page named or tagged as furniture (a footer, a comment thread) is dropped only
 # when it holds at most this share of the page's text: more is a badly named wrapper around
 # the article itself.

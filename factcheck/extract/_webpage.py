@@ -27,6 +27,7 @@ import lxml.html
 from lxml import etree
 
 from factcheck._decode import decode_body
+from factcheck._han import CJK_SCRIPT
 from factcheck.extract._document import UnsupportedContent, _sniff
 from factcheck.extract._html import (
     _SKIP_TAGS,
@@ -40,6 +41,7 @@ from factcheck.extract._html import (
 from factcheck.extract._meta import canonical_url, page_metadata, time_published
 from factcheck.extract._passages import normalize_space
 from factcheck.settings import (
+    ARTICLE_CJK_WEIGHT,
     ARTICLE_FURNITURE_MAX_SHARE,
     ARTICLE_LINK_LIST_SHARE,
     ARTICLE_LITTLE_TEXT,
@@ -73,7 +75,8 @@ ARTICLE_FURNITURE = _words(
     comment comments comment-list comments-section discussion disqus respond replies tags
     tag-list taglist tagcloud tag-cloud topics topic-list keywords byline author-bio
     author-box about-the-author post-tags entry-tags article-tags story-tags share-bar
-    social-bar sharebar toolbar pagination pager next-article prev-article
+    social-bar sharebar toolbar pagination pager next-article prev-article footer
+    site-footer page-footer header site-header page-header masthead crumbs crumb position
     """
 )
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -100,9 +103,12 @@ def read_webpage(text: str, url: str) -> WebPage:
     _drop_furniture(tree)
     prune_boilerplate(tree)
     blocks, found_title, found_author, found_date = _trafilatura_blocks(tree, url)
-    if sum(len(block.plain) for block in blocks) < ARTICLE_LITTLE_TEXT:
+    found = sum(_weight(block.plain) for block in blocks)
+    if found < ARTICLE_LITTLE_TEXT:
+        # The rule html_text applies to sources: the page's own reading must find clearly more.
         fallback = _fallback_blocks(tree)
-        if sum(len(b.plain) for b in fallback) > sum(len(b.plain) for b in blocks):
+        chars = sum(_weight(block.plain) for block in fallback)
+        if chars > max(2 * found, found + 100) or (chars and not found):
             blocks = fallback
             extractor = f"lxml {'.'.join(map(str, etree.LXML_VERSION[:3]))} (fallback, links kept)"
     title = title or found_title
@@ -213,7 +219,7 @@ class _Block:
 
     markdown: str
     plain: str
-    link_chars: int
+    link_chars: int  # letters and digits inside links (separators such as "|" not counted)
 
 
 _ESCAPED = re.compile(r"([\\`*\[\]<])")
@@ -280,7 +286,7 @@ class _Writer:
             f"[{inner_md}]({_link_target(url)})",
             " " * (trail > 0),
         ]
-        self._link_chars += len(shown.strip())
+        self._link_chars += _letters(shown)
 
     def flush(self) -> None:
         if self._link is not None:  # a link left open (odd nesting) closes with its block
@@ -289,7 +295,7 @@ class _Writer:
         self._link_depth = 0
         markdown = re.sub(r" {2,}", " ", "".join(self._parts)).strip()
         plain = normalize_space("".join(self._plain))
-        if plain and _keep(plain):
+        if _letters(plain) and _keep(plain):  # a lone "|" left between table cells is not text
             if self.heading:
                 markdown = f"## {markdown}"
             else:
@@ -301,6 +307,22 @@ class _Writer:
         self._plain.clear()
         self._link_chars = 0
         self.heading = False
+
+
+_CJK = re.compile(f"[{CJK_SCRIPT}]")
+
+
+def _weight(text: str) -> int:
+    """How much text there is, in Latin characters: a Chinese or Japanese character says
+    about what three letters do (``ARTICLE_CJK_WEIGHT``), so 150 characters of Chinese news
+    are not "little text" to fall back from."""
+    return len(text) + (ARTICLE_CJK_WEIGHT - 1) * len(_CJK.findall(text))
+
+
+def _letters(text: str) -> int:
+    """The letters and digits of a text: what a link share is measured in, so that the "|"
+    and "·" between the items of a menu do not make it read as prose."""
+    return sum(char.isalnum() for char in text)
 
 
 def markdown_escape_inline(text: str) -> str:
@@ -353,7 +375,7 @@ def _blocks(root: etree._Element, link_tag: str, link_attribute: str) -> list[_B
     return [
         block
         for block in writer.blocks
-        if block.link_chars <= ARTICLE_LINK_LIST_SHARE * len(block.plain)
+        if block.link_chars <= ARTICLE_LINK_LIST_SHARE * _letters(block.plain)
         or block.markdown.startswith("##")
         or _one_citation(block)
     ]
