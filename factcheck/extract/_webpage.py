@@ -68,6 +68,8 @@ _FURNITURE_TAGS = _words(
     "nav header footer aside form button select dialog iframe object embed script style "
     "noscript template svg"
 )
+# Of those, the ones a page never wraps its article in (a <header> or a <form> may be one).
+_ALWAYS_FURNITURE = _words("nav aside footer button select script style noscript template svg")
 # id/class/role tokens of article furniture the source extractor keeps no list of: comment
 # threads, tag and topic lists, bylines and author boxes (links to profiles, not sources).
 ARTICLE_FURNITURE = _words(
@@ -176,8 +178,9 @@ def _absolute_links(tree: lxml.html.HtmlElement, base: str, page: str) -> None:
 
 
 def _drop_furniture(tree: lxml.html.HtmlElement) -> None:
-    """Remove the parts of a page that are never its article's body (module doc), unless one
-    holds most of the page's text (a badly named wrapper)."""
+    """Remove the parts of a page that are never its article's body (module doc); a part
+    named so, or a <header> or <form>, stays when it holds most of the page's text (a badly
+    named wrapper)."""
     total = len(normalize_space(" ".join(tree.itertext())))
     doomed: list[etree._Element] = []
     for element in tree.iter(etree.Element):
@@ -190,7 +193,7 @@ def _drop_furniture(tree: lxml.html.HtmlElement) -> None:
         if element.getparent() is None or any(a in doomed for a in element.iterancestors()):
             continue
         chars = len(normalize_space(" ".join(element.itertext())))
-        if element.tag in ("script", "style") or chars <= ARTICLE_FURNITURE_MAX_SHARE * total:
+        if element.tag in _ALWAYS_FURNITURE or chars <= ARTICLE_FURNITURE_MAX_SHARE * total:
             element.drop_tree()
 
 
