@@ -9,9 +9,9 @@ No internet is used, and no real site is involved. What it does:
 2. runs the real command, ``factcheck verify URL --cassette ... --record-mode all
    --allow-private``, in this process, so the cassette is what factcheck's own recorder writes
    when it reads an article page and then the sources its body cites;
-3. rewrites the server's random port to 8765 in the recorded URLs and Host headers (so the cassette's
-   addresses do not change from one build to the next), sorts the interactions by URL and
-   adds a ``metadata`` block saying all of the above.
+3. rewrites the server's random port to 8765 in the recorded URLs and Host headers (so the
+   cassette's addresses do not change from one build to the next), sorts the interactions by
+   URL and adds a ``metadata`` block saying all of the above.
 
 Run from the repository root:
 
