@@ -3,9 +3,10 @@
 No internet is used, and no real site is involved. What it does:
 
 1. starts a local HTTP server on 127.0.0.1 (a random port) that serves the four pages in
-   ``tests/data/webarticle/``, written for factcheck's tests: an article page of an invented
-   paper, "The Loopback Ledger" (navigation, share buttons, related stories, tags, comments
-   and a footer around three cited links), and the three pages it cites;
+   ``tests/data/webarticle/site/`` at their paths there, written for factcheck's tests: an
+   article page of an invented paper, "The Loopback Ledger" (navigation, share buttons,
+   related stories, tags, comments and a footer around three cited links), and the three
+   pages it cites;
 2. runs the real command, ``factcheck verify URL --cassette ... --record-mode all
    --allow-private``, in this process, so the cassette is what factcheck's own recorder writes
    when it reads an article page and then the sources its body cites;
@@ -35,21 +36,15 @@ from server import LocalServer, html  # noqa: E402
 from factcheck.cli import main as factcheck  # noqa: E402
 from factcheck.fetch._recording import SafeYamlSerializer  # noqa: E402
 
-PAGES = ROOT / "tests" / "data" / "webarticle"
+SITE = ROOT / "tests" / "data" / "webarticle" / "site"  # laid out as served
 ADDRESS = "http://127.0.0.1:8765"  # the address the cassette names (the server's port varies)
 ARTICLE_PATH = "/news/2026/harbor-budget.html"
-ROUTES = {
-    ARTICLE_PATH: "harbor-budget.html",
-    "/records/council-minutes.html": "council-minutes.html",
-    "/reports/pier-audit.html": "pier-audit.html",
-    "/news/2026/stats/harbor-traffic-2025.html": "harbor-traffic-2025.html",
-}
 
 
 def serve(server: LocalServer) -> None:
-    """The article page and the pages it cites, as the tests serve them."""
-    for path, name in ROUTES.items():
-        server.route(path, html((PAGES / name).read_bytes()))
+    """The article page and the pages it cites, at their paths under ``SITE``."""
+    for page in sorted(SITE.rglob("*.html")):
+        server.route("/" + page.relative_to(SITE).as_posix(), html(page.read_bytes()))
 
 
 def record(out: Path) -> None:
@@ -88,7 +83,7 @@ def record(out: Path) -> None:
             "no internet was used and no real site is involved"
         ),
         "pages": (
-            "tests/data/webarticle/*.html, written for factcheck's tests: an invented paper "
+            "tests/data/webarticle/site/, written for factcheck's tests: an invented paper "
             "(The Loopback Ledger), invented people and figures"
         ),
         "headers": "what the local server sends: Content-Type and Content-Length only",

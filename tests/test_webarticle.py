@@ -28,14 +28,18 @@ from factcheck.settings import FetchSettings, Settings
 PAGES = ROOT / "tests" / "data" / "webarticle"
 CASSETTE = ROOT / "cassettes" / "loopback-harbor-budget.yaml"
 ARTICLE_PATH = "/news/2026/harbor-budget.html"
-# path on the server -> page file: the article and the three pages its body cites
+# path on the server -> page file: the article and the three pages its body cites, laid out
+# under site/ as they are served
+SITE = PAGES / "site"
 HARBOR_ROUTES = {
-    ARTICLE_PATH: "harbor-budget.html",
-    "/records/council-minutes.html": "council-minutes.html",
-    "/reports/pier-audit.html": "pier-audit.html",
-    "/news/2026/stats/harbor-traffic-2025.html": "harbor-traffic-2025.html",
+    "/" + page.relative_to(SITE).as_posix(): page.relative_to(PAGES).as_posix()
+    for page in sorted(SITE.rglob("*.html"), key=lambda page: page.name != "harbor-budget.html")
 }
-CITED_PATHS = [path for path in HARBOR_ROUTES if path != ARTICLE_PATH]
+CITED_PATHS = [
+    "/records/council-minutes.html",
+    "/reports/pier-audit.html",
+    "/news/2026/stats/harbor-traffic-2025.html",
+]
 # What surrounds the body on the article page: none of it is ever a source.
 FURNITURE_PATHS = [
     "/",
@@ -87,7 +91,7 @@ def _serve_bridge(server: LocalServer) -> str:
 
 def _harbor_article(base: str = "http://ledger.example") -> Article:
     url = base + ARTICLE_PATH
-    page = read_webpage(_page("harbor-budget.html").decode("utf-8"), url)
+    page = read_webpage(_page("site/news/2026/harbor-budget.html").decode("utf-8"), url)
     return web_article(
         page.markdown,
         url,
@@ -274,7 +278,7 @@ def test_a_blocked_article_is_read_from_the_wayback_machine(
     where the text came from."""
     url = f"{local_server.url}/bloomberg-article"
     capture = f"/web/20240806120000id_/{url}"
-    local_server.route(capture + "*", html(_page("harbor-budget.html")))
+    local_server.route(capture + "*", html(_page("site/news/2026/harbor-budget.html")))
     settings = replace(Settings(), fetch=replace(fetch_settings, wayback=True))
     [article] = load_web_articles([url], settings, recording=Recording())
     assert isinstance(article, Article), article
@@ -355,7 +359,7 @@ def test_a_page_starting_with_a_script_before_html_is_read(
     """Bytes that open with a tag manager's <script> before <!doctype html> are still the
     article page: the same claims and sources."""
     page = b"<script>window.dataLayer = window.dataLayer || [];</script>\n" + _page(
-        "harbor-budget.html"
+        "site/news/2026/harbor-budget.html"
     )
     url = _serve_harbor(local_server, article=page)
     out = tmp_path / "report"
