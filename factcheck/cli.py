@@ -102,7 +102,7 @@ def extract(article: Path, output: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("articles", nargs=-1, metavar="ARTICLES...")
+@click.argument("articles", nargs=-1, metavar="[ARTICLE|URL]...")
 @click.option(
     "--urls",
     "urls_file",
