@@ -73,24 +73,38 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("article", type=click.Path(path_type=Path))
+@click.argument("article", metavar="ARTICLE|URL")
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     help="Write the claim set here, not to stdout.",
 )
-def extract(article: Path, output: Path | None) -> None:
-    """List the checkable claims of ARTICLE as an editable YAML claim set.
+@click.option(
+    "--allow-private", is_flag=True, help="Let a URL on a loopback/private address through."
+)
+def extract(article: str, output: Path | None, allow_private: bool) -> None:
+    """List the checkable claims of ARTICLE (a Markdown file, or the address of a published
+    article) as an editable YAML claim set.
 
     \b
     Example:
       factcheck extract claims/openai-leadership-2024-08-08/article.md -o claims.yaml
+      factcheck extract https://example.com/news/story.html -o claims.yaml
     """
     from factcheck._fileio import write_atomic
     from factcheck.claims import dump_claim_set, extract_claims, load_article
 
-    parsed = load_article(article)
+    if _is_url(article):
+        from factcheck.pipeline import load_web_articles
+
+        settings = _settings(timeout=20.0, allow_private=allow_private, model=MODELS[0])
+        [loaded] = load_web_articles([article], settings)
+        if isinstance(loaded, FactcheckError):
+            raise loaded
+        parsed = loaded
+    else:
+        parsed = load_article(Path(article))
     _warn(parsed.warnings)
     claims = extract_claims(parsed)
     text = dump_claim_set(parsed, claims)

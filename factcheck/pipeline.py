@@ -124,14 +124,17 @@ def _web_article(url: str, page: Page) -> Article | ArticleError:
         read = webpage_from_body(page.body, page.content_type, page.base_url)
     except UnsupportedContent as exc:
         return ArticleError(f"{url}: {exc}; give the address of an article's web page")
-    article = web_article(
-        read.markdown,
-        url,
-        title=read.title,
-        author=read.author,
-        published=read.published,
-        page_urls=[page.base_url, source.final_url, read.canonical],
-    )
+    try:
+        article = web_article(
+            read.markdown,
+            url,
+            title=read.title,
+            author=read.author,
+            published=read.published,
+            page_urls=[page.base_url, source.final_url, read.canonical],
+        )
+    except ArticleError as exc:
+        return exc
     if not article.sentences:
         return ArticleError(
             f"{url}: no article text was found on the page ({read.extractor}); "

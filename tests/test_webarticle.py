@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from server import LocalServer, Reply, html
 from test_cli import ROOT, assert_one_line_error, run_cli
 
@@ -259,6 +260,33 @@ def test_a_gb2312_page_is_decoded_and_its_body_links_attach() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("blog_footer.html", "https://fieldnotes.example/p/412"),
+        ("gb2312_portal.utf8.html", "http://www.dongjiang.example/n/1.htm"),
+    ],
+)
+def test_pages_whose_only_links_are_furniture_cite_nothing(name: str, url: str) -> None:
+    """A blog post (skip link, menus, author box, category and tags, comments, previous/next,
+    widgets, "powered by") and a portal story (menus, breadcrumb, editor line, related news,
+    ranking) have links only around the text: not one is cited, and the text is still read."""
+    text = (ROOT / "tests" / "data" / "pages" / name).read_text("utf-8")
+    page = read_webpage(text, url)
+    article = web_article(page.markdown, url, page_urls=[page.canonical])
+    assert article.sentences
+    assert article.cited_links == ()
+
+
+def test_a_markdown_file_at_an_address_is_read_as_markdown() -> None:
+    """A plain-text body (a raw Markdown article) is the article's Markdown as sent: its
+    inline links cite."""
+    body = b"# Notes\n\nSales rose 20% in 2024, says [the report](https://ledger.example/r).\n"
+    page = webpage_from_body(body, "text/markdown; charset=utf-8", "https://raw.example/a.md")
+    article = web_article(page.markdown, "https://raw.example/a.md")
+    assert [link.url for link in article.cited_links] == ["https://ledger.example/r"]
+
+
 def test_a_pdf_is_not_a_web_article() -> None:
     """A PDF at the address is refused with what it is, not read as a page."""
     from factcheck.extract import UnsupportedContent
@@ -411,6 +439,25 @@ def test_several_urls_a_urls_file_and_a_markdown_file_in_one_run(
     paths = {_report(folder)["article"]["path"] for folder in out.iterdir() if folder.is_dir()}
     assert paths == {harbor, bridge, str(markdown)}
     assert (out / "index.md").is_file() or (out / "index.html").is_file()
+
+
+def test_extract_url_then_verify_url_with_the_edited_claim_set(
+    local_server: LocalServer, tmp_path: Path
+) -> None:
+    """`factcheck extract URL` writes the page's claim set; `verify URL --claims` reads it back
+    against the same page (a claim removed by hand stays removed)."""
+    url = _serve_harbor(local_server)
+    claims = tmp_path / "claims.yaml"
+    result = run_cli("extract", url, "--allow-private", "-o", claims)
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(claims.read_text("utf-8"))
+    assert len(data["claims"]) == 4
+    data["claims"] = data["claims"][:2]
+    claims.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    out = tmp_path / "report"
+    result = run_cli("verify", url, "--claims", claims, "--allow-private", "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    assert [claim["id"] for claim in _report(out)["claims"]] == ["c01", "c02"]
 
 
 def test_an_unreachable_article_url_is_one_error_line(tmp_path: Path) -> None:

@@ -13,8 +13,9 @@ from dataclasses import replace
 
 from factcheck import _yaml
 from factcheck._urls import same_page
-from factcheck.claims._article import parse_article
+from factcheck.claims._article import MAX_ARTICLE_BYTES, parse_article
 from factcheck.claims._links import _uncite
+from factcheck.errors import ArticleError
 from factcheck.models import Article
 
 __all__ = ["SELF_LINK_REASON", "web_article"]
@@ -32,7 +33,13 @@ def web_article(
     page_urls: Sequence[str] = (),
 ) -> Article:
     """The Article of a web page at ``url`` whose body is ``markdown``; ``page_urls`` are the
-    page's other addresses (where redirects ended, its canonical address). Pure."""
+    page's other addresses (where redirects ended, its canonical address). Pure; a body over
+    the size an article file may have is an ArticleError."""
+    if len(markdown) > MAX_ARTICLE_BYTES:  # characters: at least as many bytes
+        raise ArticleError(
+            f"{url}: the page's main text is over {MAX_ARTICLE_BYTES / 1e6:.0f} MB; that is not "
+            "an article: give the address of one article's page"
+        )
     fields = {"title": title, "author": author, "date": published, "url": url}
     meta = {key: value for key, value in fields.items() if value}
     text = f"---\n{_yaml.dump(meta)}---\n\n{markdown}"
