@@ -96,3 +96,6 @@ ARTICLE_FURNITURE_MAX_SHARE = 0.4
 # A paragraph whose text is more than this share link text, with more than one link, is a menu
 # or a list of other stories (what extract._html's fallback reader drops too), not prose.
 ARTICLE_LINK_LIST_SHARE = 0.6
+# A note marker ("[1]") cites the outside link of the element it jumps to only when that element
+# holds at most this many characters: a note, not a section of the page ("Jump to content").
+ARTICLE_NOTE_MAX_CHARS = 1000

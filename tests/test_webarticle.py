@@ -260,22 +260,58 @@ def test_a_gb2312_page_is_decoded_and_its_body_links_attach() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("name", "url"),
-    [
-        ("blog_footer.html", "https://fieldnotes.example/p/412"),
-        ("gb2312_portal.utf8.html", "http://www.dongjiang.example/n/1.htm"),
-    ],
-)
-def test_pages_whose_only_links_are_furniture_cite_nothing(name: str, url: str) -> None:
-    """A blog post (skip link, menus, author box, category and tags, comments, previous/next,
-    widgets, "powered by") and a portal story (menus, breadcrumb, editor line, related news,
-    ranking) have links only around the text: not one is cited, and the text is still read."""
-    text = (ROOT / "tests" / "data" / "pages" / name).read_text("utf-8")
-    page = read_webpage(text, url)
+FURNITURE_ONLY = [
+    *sorted(f"extract/{page.name}" for page in (ROOT / "tests/data/extract").glob("*.*html")),
+    "pages/blog_footer.html",
+    "pages/gb2312_portal.utf8.html",
+    "pages/deals_list.html",
+]
+
+
+@pytest.mark.parametrize("name", FURNITURE_ONLY)
+def test_pages_whose_only_links_are_furniture_cite_nothing(name: str) -> None:
+    """The extraction test pages (a news story with a consent banner and related links, a blog
+    with comments, a table-and-<br> layout, a wiki, a press release, a government page with
+    a feedback box, CJK pages, ...) have links only around their text (menus, bylines, tags,
+    comments, related items, footers): not one is cited, and the text is still read."""
+    path = ROOT / "tests" / "data" / name
+    text = path.read_text("utf-8") if "utf8" in name else None
+    body = text.encode("utf-8") if text is not None else path.read_bytes()
+    url = f"https://site.example/{path.stem}"
+    page = webpage_from_body(body, "text/html", url)
     article = web_article(page.markdown, url, page_urls=[page.canonical])
     assert article.sentences
     assert article.cited_links == ()
+
+
+def test_a_link_in_the_body_of_a_react_page_is_cited() -> None:
+    """React's comment separators inside a sentence do not lose the link at its end."""
+    text = (ROOT / "tests" / "data" / "pages" / "react_comments.html").read_text("utf-8")
+    article = web_article(read_webpage(text, "https://news.example/b").markdown, "https://n/b")
+    [claim] = [c for c in extract_claims(article) if c.source_urls]
+    assert claim.source_urls == ("https://council.example.gov/minutes",)
+    assert claim.text.startswith("The bridge will carry 12 lanes and about 40,000 cars a day")
+
+
+def test_a_note_marker_cites_the_outside_link_of_its_note() -> None:
+    """Wiki-style citations: "[1]" jumps to a note at the foot of the page; the claim before
+    the marker cites the note's outside link, the marker is hidden as a citation, and "Jump to
+    content" (an anchor to the whole body) cites nothing."""
+    prose = "The station opened in 1911 and was designed by Harold Cole for Riverside."
+    note = '<li id="cite_note-1"><a href="#cite_ref-1">↑</a> Cole, H. (1912). <a href='
+    page = read_webpage(
+        '<html><body><a href="#body">Jump to content</a><div id="body"><h1>Eastfield</h1>'
+        f'<p>{prose}<sup id="cite_ref-1"><a href="#cite_note-1">[1]</a></sup> The engines were '
+        "replaced by electric pumps in 1954, and the building was listed in 1987.</p>"
+        f"<p>{'The station still pumps water to the east of the city every day. ' * 4}</p>"
+        f'<h2>References</h2><ol class="references">{note}"https://books.example/eastfield">'
+        "The Eastfield Works</a>. Riverside Corporation.</li></ol></div></body></html>",
+        "https://wiki.example/wiki/Eastfield",
+    )
+    article = web_article(page.markdown, "https://wiki.example/wiki/Eastfield")
+    claims = {claim.text: claim.source_urls for claim in extract_claims(article)}
+    assert claims[prose] == ("https://books.example/eastfield",)
+    assert not any("Jump" in link.text and link.cited for link in article.links)
 
 
 def test_a_markdown_file_at_an_address_is_read_as_markdown() -> None:

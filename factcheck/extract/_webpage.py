@@ -13,7 +13,8 @@ lists, comment sections and related-story boxes (``_html.prune_boilerplate`` and
 ``ARTICLE_FURNITURE`` here); the main-text extractor (trafilatura, links kept) then leaves the
 rest of the site out, and a paragraph that is mostly links (a menu that slipped through) is
 dropped. Relative links are resolved against the page's address (and its ``<base href>``)
-before any of this, so every link in the output is absolute.
+before any of this, so every link in the output is absolute, and a note marker that jumps to a
+note on the page (``[1]`` -> ``#cite_note-1``) cites the note's outside link.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from lxml import etree
 
 from factcheck._decode import decode_body
 from factcheck._han import CJK_SCRIPT
+from factcheck._urls import same_page
 from factcheck.extract._document import UnsupportedContent, _sniff
 from factcheck.extract._html import (
     _SKIP_TAGS,
@@ -45,6 +47,7 @@ from factcheck.settings import (
     ARTICLE_FURNITURE_MAX_SHARE,
     ARTICLE_LINK_LIST_SHARE,
     ARTICLE_LITTLE_TEXT,
+    ARTICLE_NOTE_MAX_CHARS,
 )
 
 __all__ = ["WebPage", "markdown_escape", "read_webpage", "webpage_from_body"]
@@ -79,6 +82,7 @@ ARTICLE_FURNITURE = _words(
     author-box about-the-author post-tags entry-tags article-tags story-tags share-bar
     social-bar sharebar toolbar pagination pager next-article prev-article footer
     site-footer page-footer header site-header page-header masthead crumbs crumb position
+    feedback gem-c-feedback page-feedback
     """
 )
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -98,6 +102,7 @@ def read_webpage(text: str, url: str) -> WebPage:
         return WebPage("", "", "", "", "", extractor)
     base = _base_url(tree, url)
     _absolute_links(tree, base, url)
+    _resolve_notes(tree, url)
     title, author, published = page_metadata(tree)
     published = published or time_published(tree)
     canonical = canonical_url(tree, base)
@@ -177,6 +182,36 @@ def _absolute_links(tree: lxml.html.HtmlElement, base: str, page: str) -> None:
             continue
 
 
+_NOTE_MARK = re.compile(r"^\[?\s*(?:\d{1,3}|[a-z]|[*†‡§])\s*\]?$", re.IGNORECASE)
+
+
+def _resolve_notes(tree: lxml.html.HtmlElement, page: str) -> None:
+    """A note marker that jumps to a note on the same page (``<a href="#cite_note-1">[1]</a>``,
+    as wikis and many sites write citations) cites the note's first outside link, so the claim
+    it sits in gets that source. Markers whose note has no outside link stay same-page anchors."""
+    found: list[tuple[etree._Element, str]] = []
+    for element in tree.iter("a"):
+        href = element.get("href") or ""
+        if "#" not in href or not same_page(href, page):
+            continue
+        if not _NOTE_MARK.match(normalize_space(element.text_content())):
+            continue
+        fragment = href.split("#", 1)[1]
+        targets = tree.xpath("//*[@id=$name] | //a[@name=$name]", name=fragment) if fragment else []
+        if not targets:
+            continue
+        note = targets[0]
+        if len(normalize_space(note.text_content())) > ARTICLE_NOTE_MAX_CHARS:
+            continue  # a section of the page, not a note
+        for link in note.iter("a"):
+            target = link.get("href") or ""
+            if target.lower().startswith(("http://", "https://")) and not same_page(target, page):
+                found.append((element, target))
+                break
+    for element, target in found:
+        element.set("href", target)
+
+
 def _drop_furniture(tree: lxml.html.HtmlElement) -> None:
     """Remove the parts of a page that are never its article's body (module doc); a part
     named so, or a <header> or <form>, stays when it holds most of the page's text (a badly
@@ -225,6 +260,7 @@ class _Block:
     link_chars: int  # letters and digits inside links (separators such as "|" not counted)
 
 
+_BRACKETED_NUMBER = re.compile(r"^\\\[\s*(\d{1,3})\s*\\\]$")
 _ESCAPED = re.compile(r"([\\`*\[\]<])")
 _LINE_START = re.compile(r"^(?:([#>+~-])|(\d{1,9})([.)])(?=\s|$))")
 
@@ -284,6 +320,9 @@ class _Writer:
         trail = len(shown) - len(shown.rstrip())
         inner = "".join(self._parts[at:])
         inner_md = inner.strip(" ")
+        # A note marker "[1]" is written "[1](url)", the citation Markdown the claims stage
+        # credits to the sentence before it, not a link whose text is "[1]".
+        inner_md = _BRACKETED_NUMBER.sub(r"\1", inner_md)
         self._parts[at:] = [
             " " * (lead > 0),
             f"[{inner_md}]({_link_target(url)})",
