@@ -284,6 +284,21 @@ def test_pages_whose_only_links_are_furniture_cite_nothing(name: str) -> None:
     assert article.cited_links == ()
 
 
+def test_a_page_wrapped_in_one_form_with_a_large_script_keeps_its_article() -> None:
+    """ASP.NET wraps a whole page in a <form>; a framework adds a large JSON <script>: the
+    form is the article's wrapper, not furniture, and the script's size changes nothing."""
+    prose = "<p>The tram line carried 2.1 million riders in 2025, a record for the city.</p>"
+    state = "x" * 200_000
+    page = read_webpage(
+        f'<html><head><script>var state = "{state}";</script></head><body>'
+        f'<form id="aspnetForm"><article><h1>Tram record</h1>{prose * 5}<p>The figure comes from <a href="/r.pdf">'
+        "the operator's annual report</a>.</p></article></form></body></html>",
+        "https://city.example/tram",
+    )
+    article = web_article(page.markdown, "https://city.example/tram")
+    assert [link.url for link in article.cited_links] == ["https://city.example/r.pdf"]
+
+
 def test_a_link_in_the_body_of_a_react_page_is_cited() -> None:
     """React's comment separators inside a sentence do not lose the link at its end."""
     text = (ROOT / "tests" / "data" / "pages" / "react_comments.html").read_text("utf-8")

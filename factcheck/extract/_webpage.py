@@ -36,6 +36,7 @@ from factcheck.extract._html import (
     _headline,
     _keep,
     _same_words,
+    _text_counts,
     _words,
     parse_html,
     prune_boilerplate,
@@ -190,19 +191,20 @@ def _resolve_notes(tree: lxml.html.HtmlElement, page: str) -> None:
     as wikis and many sites write citations) cites the note's first outside link, so the claim
     it sits in gets that source. Markers whose note has no outside link stay same-page anchors."""
     found: list[tuple[etree._Element, str]] = []
+    named: dict[str, etree._Element] = {}
+    for element in tree.iter(etree.Element):
+        for key in (element.get("id"), element.get("name") if element.tag == "a" else None):
+            if key:
+                named.setdefault(key, element)
     for element in tree.iter("a"):
         href = element.get("href") or ""
         if "#" not in href or not same_page(href, page):
             continue
         if not _NOTE_MARK.match(normalize_space(element.text_content())):
             continue
-        fragment = href.split("#", 1)[1]
-        targets = tree.xpath("//*[@id=$name] | //a[@name=$name]", name=fragment) if fragment else []
-        if not targets:
-            continue
-        note = targets[0]
-        if len(normalize_space(note.text_content())) > ARTICLE_NOTE_MAX_CHARS:
-            continue  # a section of the page, not a note
+        note = named.get(href.split("#", 1)[1])
+        if note is None or len(normalize_space(note.text_content())) > ARTICLE_NOTE_MAX_CHARS:
+            continue  # no such note, or a section of the page rather than a note
         for link in note.iter("a"):
             target = link.get("href") or ""
             if target.lower().startswith(("http://", "https://")) and not same_page(target, page):
@@ -214,20 +216,22 @@ def _resolve_notes(tree: lxml.html.HtmlElement, page: str) -> None:
 
 def _drop_furniture(tree: lxml.html.HtmlElement) -> None:
     """Remove the parts of a page that are never its article's body (module doc); a part
-    named so, or a <header> or <form>, stays when it holds most of the page's text (a badly
-    named wrapper)."""
-    total = len(normalize_space(" ".join(tree.itertext())))
-    doomed: list[etree._Element] = []
+    named so, or a <header> or <form> (ASP.NET wraps whole pages in one), stays when it holds
+    most of the page's visible text (a badly named wrapper)."""
+    counts = _text_counts(tree)
+    total = counts[tree].chars if tree in counts else 0
+    doomed: set[etree._Element] = set()
     for element in tree.iter(etree.Element):
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in ("html", "body", "head"):
             continue
         if tag in _FURNITURE_TAGS or _furniture_named(element) or _tag_link(element):
-            doomed.append(element)
-    for element in doomed:
+            doomed.add(element)
+    for element in list(doomed):
         if element.getparent() is None or any(a in doomed for a in element.iterancestors()):
             continue
-        chars = len(normalize_space(" ".join(element.itertext())))
+        count = counts.get(element)
+        chars = count.chars if count is not None else 0
         if element.tag in _ALWAYS_FURNITURE or chars <= ARTICLE_FURNITURE_MAX_SHARE * total:
             element.drop_tree()
 
