@@ -291,7 +291,8 @@ def test_a_page_wrapped_in_one_form_with_a_large_script_keeps_its_article() -> N
     state = "x" * 200_000
     page = read_webpage(
         f'<html><head><script>var state = "{state}";</script></head><body>'
-        f'<form id="aspnetForm"><article><h1>Tram record</h1>{prose * 5}<p>The figure comes from <a href="/r.pdf">'
+        f'<form id="aspnetForm"><article><h1>Tram record</h1>{prose * 5}'
+        '<p>The figure comes from <a href="/r.pdf">'
         "the operator's annual report</a>.</p></article></form></body></html>",
         "https://city.example/tram",
     )
