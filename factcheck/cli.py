@@ -224,11 +224,10 @@ def verify(
     skipped = 0
     # One cassette for the whole run: article pages, then the sources they cite.
     with recorded(recording):
-        for path, loaded in _read_inputs(paths, settings, recording):
+        fetched = _fetch_web_articles(paths, settings, recording)
+        for path in paths:
             try:
-                if isinstance(loaded, FactcheckError):
-                    raise loaded
-                article = loaded
+                article = _load_input(path, fetched)
                 if claims_path is not None:
                     claims = load_claim_set(_read_text(claims_path), article, path=str(claims_path))
                 else:
@@ -448,26 +447,29 @@ def _read_url_list(path: Path) -> list[str]:
     return urls
 
 
-def _read_inputs(
+def _fetch_web_articles(
     items: Sequence[Path | str], settings: Any, recording: Recording
-) -> list[tuple[Path | str, Article | FactcheckError]]:
-    """Each input as an article, in order: a file read, a URL fetched (all URLs together),
-    or the error that says why it could not be."""
-    from factcheck.claims import load_article
+) -> dict[str, Article | FactcheckError]:
+    """The published articles among the inputs, fetched together: each URL's Article, or the
+    error that says why none could be read."""
     from factcheck.pipeline import load_web_articles
 
     urls = [item for item in items if isinstance(item, str)]
-    pages = load_web_articles(urls, settings, recording=recording) if urls else []
-    fetched: dict[str, Article | FactcheckError] = dict(zip(urls, pages, strict=True))
-    loaded: list[tuple[Path | str, Article | FactcheckError]] = []
-    for item in items:
-        if isinstance(item, str):
-            loaded.append((item, fetched[item]))
-            continue
-        try:
-            loaded.append((item, load_article(item)))
-        except FactcheckError as exc:
-            loaded.append((item, exc))
+    if not urls:
+        return {}
+    return dict(zip(urls, load_web_articles(urls, settings, recording=recording), strict=True))
+
+
+def _load_input(item: Path | str, fetched: dict[str, Article | FactcheckError]) -> Article:
+    """One input of ``verify`` as an article: a Markdown file read, or a published article
+    (fetched by ``_fetch_web_articles``); a FactcheckError says why it cannot be."""
+    from factcheck.claims import load_article
+
+    if isinstance(item, Path):
+        return load_article(item)
+    loaded = fetched[item]
+    if isinstance(loaded, FactcheckError):
+        raise loaded
     return loaded
 
 
