@@ -385,6 +385,31 @@ def test_an_article_url_that_fails_is_an_error_value_not_an_exception(
     assert "no article text" in str(empty)
 
 
+def test_the_library_keeps_page_and_sources_in_one_cassette(
+    local_server: LocalServer, fetch_settings: FetchSettings, tmp_path: Path
+) -> None:
+    """``recorded`` around ``load_web_articles`` and ``verify`` writes one cassette with the
+    page and its sources; replaying it offline gives the same article and sources."""
+    import factcheck
+
+    url = _serve_harbor(local_server)
+    settings = replace(Settings(), fetch=fetch_settings)
+    tape = tmp_path / "tape.yaml"
+    recording = factcheck.Recording(cassette=tape, record_mode="once")
+    with factcheck.recorded(recording):
+        [article] = factcheck.load_web_articles([url], settings, recording=recording)
+        assert isinstance(article, Article), article
+        first = factcheck.verify(article, extract_claims(article), settings, recording=recording)
+    replay = factcheck.Recording(cassette=tape, offline=True)
+    with factcheck.recorded(replay):
+        [again] = factcheck.load_web_articles([url], settings, recording=replay)
+        assert isinstance(again, Article), again
+        second = factcheck.verify(again, extract_claims(again), settings, recording=replay)
+    assert again.text == article.text
+    assert [s.status for s in second.sources] == [s.status for s in first.sources]
+    assert all(source.ok for source in second.sources) and len(second.sources) == 3
+
+
 # --- the real command, end to end -------------------------------------------------------------
 
 
