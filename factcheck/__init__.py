@@ -6,6 +6,10 @@
     report = factcheck.verify(article, claims, factcheck.Settings())
     factcheck.write_reports(report, Path("out"), ["md", "json"], factcheck.ReportOptions())
 
+A published article by its address: ``[article] = factcheck.load_web_articles([url],
+settings)`` (an Article, or the ArticleError saying why not); ``factcheck.recorded(recording)``
+around that and ``verify`` keeps the page and its sources in one cassette.
+
 The light public names (data model, errors, settings) import at once; the functions load their
 stage, and with it httpx, numpy or the matchers, only when first used.
 """
@@ -53,7 +57,7 @@ if TYPE_CHECKING:
         load_claim_set,
         parse_article,
     )
-    from factcheck.pipeline import Recording, verify, verify_many
+    from factcheck.pipeline import Recording, load_web_articles, recorded, verify, verify_many
     from factcheck.report import ReportOptions, load_report, render_report, write_reports
 
 __all__ = [
@@ -91,7 +95,9 @@ __all__ = [
     "load_article",
     "load_claim_set",
     "load_report",
+    "load_web_articles",
     "parse_article",
+    "recorded",
     "render_report",
     "verify",
     "verify_many",
@@ -108,7 +114,9 @@ __getattr__ = _lazy.exports(
         "load_article": "claims",
         "load_claim_set": "claims",
         "load_report": "report",
+        "load_web_articles": "pipeline",
         "parse_article": "claims",
+        "recorded": "pipeline",
         "render_report": "report",
         "verify": "pipeline",
         "verify_many": "pipeline",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-__all__ = ["url_problem"]
+__all__ = ["same_page", "url_problem"]
 
 
 def url_problem(url: str) -> str | None:
@@ -38,3 +38,19 @@ def url_problem(url: str) -> str | None:
         except UnicodeError:
             return f"{host!r} is not a valid host name"
     return None
+
+
+def same_page(url: str, page: str) -> bool:
+    """Whether ``url`` points at ``page`` itself: the same scheme family, host, path and query,
+    a fragment, a trailing slash and the case of the host aside."""
+    try:
+        a, b = urlsplit(url), urlsplit(page)
+    except ValueError:
+        return False
+    return (
+        a.scheme.lower() in ("http", "https")
+        and b.scheme.lower() in ("http", "https")
+        and a.netloc.lower() == b.netloc.lower()
+        and a.path.rstrip("/") == b.path.rstrip("/")
+        and a.query == b.query
+    )

@@ -7,6 +7,7 @@ code 2; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -78,24 +79,38 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("article", type=click.Path(path_type=Path))
+@click.argument("article", metavar="ARTICLE|URL")
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     help="Write the claim set here, not to stdout.",
 )
-def extract(article: Path, output: Path | None) -> None:
-    """List the checkable claims of ARTICLE as an editable YAML claim set.
+@click.option(
+    "--allow-private", is_flag=True, help="Let a URL on a loopback/private address through."
+)
+def extract(article: str, output: Path | None, allow_private: bool) -> None:
+    """List the checkable claims of ARTICLE (a Markdown file, or the address of a published
+    article) as an editable YAML claim set.
 
     \b
     Example:
       factcheck extract claims/openai-leadership-2024-08-08/article.md -o claims.yaml
+      factcheck extract https://example.com/news/story.html -o claims.yaml
     """
     from factcheck._fileio import write_atomic
     from factcheck.claims import dump_claim_set, extract_claims, load_article
 
-    parsed = load_article(article)
+    if _is_url(article):
+        from factcheck.pipeline import load_web_articles
+
+        settings = _settings(timeout=20.0, allow_private=allow_private, model=MODELS[0])
+        [loaded] = load_web_articles([article], settings)
+        if isinstance(loaded, FactcheckError):
+            raise loaded
+        parsed = loaded
+    else:
+        parsed = load_article(Path(article))
     _warn(parsed.warnings)
     claims = extract_claims(parsed)
     text = dump_claim_set(parsed, claims)
@@ -107,7 +122,13 @@ def extract(article: Path, output: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, metavar="[ARTICLE|URL]...")
+@click.option(
+    "--urls",
+    "urls_file",
+    type=click.Path(path_type=Path),
+    help="Also check the published articles at these addresses (one URL a line; # comments).",
+)
 @click.option(
     "--claims",
     "claims_path",
@@ -159,7 +180,8 @@ def extract(article: Path, output: Path | None) -> None:
 @_reviewer_option
 @_quiet_option
 def verify(
-    articles: tuple[Path, ...],
+    articles: tuple[str, ...],
+    urls_file: Path | None,
     claims_path: Path | None,
     out_dir: Path,
     formats: str,
@@ -176,22 +198,25 @@ def verify(
 ) -> None:
     """Fetch the links ARTICLES cite, judge each claim, and write the reports.
 
-    ARTICLES are Markdown files or directories of them. Several articles share one fetch of
-    each distinct link and get one report directory each, plus an index. With --scheduler,
-    each article is fetched, extracted and judged by a worker of a Dask cluster (cassettes
-    are replayed there, not recorded).
+    ARTICLES are Markdown files, directories of them, or the addresses (http:// or https://)
+    of published articles: a page's main text is the article and the links in its body are
+    its citations (never its navigation, related stories, share buttons or footer). Several
+    articles share one fetch of each distinct link and get one report directory each, plus an
+    index. With --scheduler, each article is fetched, extracted and judged by a worker of a
+    Dask cluster (cassettes are replayed there, not recorded).
 
     \b
     Example:
       factcheck verify claims/openai-leadership-2024-08-08/article.md \\
           --claims claims/openai-leadership-2024-08-08/claims.yaml --offline \\
           --cassette cassettes/openai-leadership-2024-08-08.yaml --fail-on contradicted
+      factcheck verify https://example.com/news/story.html --out report/
     """
     from factcheck.judge import WarmJudge
 
     format_list = _parse_formats(formats)
     fail_verdicts = _parse_verdicts(fail_on)
-    paths = _expand_articles(articles)
+    paths = _expand_inputs(articles, urls_file)
     if claims_path is not None and len(paths) > 1:
         raise UsageError("--claims applies to one article; give one ARTICLE or drop --claims")
     recording = _recording(paths, cassette, record_mode, offline)
@@ -208,48 +233,55 @@ def verify(
     # fetched (on a second core); leaving the command stops it. What only this process needs
     # is imported after the fork.
     judge = context.with_resource(WarmJudge(settings.match)) if cluster is None else None
-    from factcheck.claims import extract_claims, load_article, load_claim_set
-    from factcheck.pipeline import gather_urls, verify_many
+    from factcheck.claims import extract_claims, load_claim_set
+    from factcheck.pipeline import gather_urls, recorded, verify_many
 
-    inputs: list[tuple[Path, Article, Sequence[Claim]]] = []
+    inputs: list[tuple[Path | str, Article, Sequence[Claim]]] = []
     skipped = 0
-    for path in paths:
-        try:
-            article = load_article(path)
-            if claims_path is not None:
-                claims = load_claim_set(_read_text(claims_path), article, path=str(claims_path))
-            else:
-                claims = extract_claims(article)
-        except FactcheckError as exc:
-            if len(paths) == 1:
-                raise
-            message = str(exc)
-            _echo_error(
-                f"{message if message.startswith(str(path)) else f'{path}: {message}'} "
-                "(skipped; the other articles were checked)"
-            )
-            skipped += 1
-            continue
-        _warn(article.warnings, prefix=f"{path}: ")
-        inputs.append((path, article, claims))
-    if not inputs:
-        raise UsageError("none of the articles could be read; fix the errors above")
+    # One cassette for the whole run: article pages, then the sources they cite.
+    with recorded(recording):
+        fetched = _fetch_web_articles(paths, settings, recording)
+        for path in paths:
+            try:
+                article = _load_input(path, fetched)
+                if claims_path is not None:
+                    claims = load_claim_set(_read_text(claims_path), article, path=str(claims_path))
+                else:
+                    claims = extract_claims(article)
+            except FactcheckError as exc:
+                if len(paths) == 1:
+                    raise
+                message = str(exc)
+                _echo_error(
+                    f"{message if message.startswith(str(path)) else f'{path}: {message}'} "
+                    "(skipped; the other articles were checked)"
+                )
+                skipped += 1
+                continue
+            _warn(article.warnings, prefix=f"{path}: ")
+            inputs.append((path, article, claims))
+        if not inputs:
+            raise UsageError("none of the articles could be read; fix the errors above")
 
-    pairs = [(article, claims) for _, article, claims in inputs]
-    with _progress(console, len(gather_urls(pairs))) as advance:
-        if cluster is None:
-            built = verify_many(
-                pairs,
-                settings,
-                recording=recording,
-                claims_path=claims_path,
-                judge=judge,
-                on_progress=advance,
-            )
-        else:
-            built = cluster.verify_many(
-                pairs, settings, recording=recording, claims_path=claims_path, on_progress=advance
-            )
+        pairs = [(article, claims) for _, article, claims in inputs]
+        with _progress(console, len(gather_urls(pairs))) as advance:
+            if cluster is None:
+                built = verify_many(
+                    pairs,
+                    settings,
+                    recording=recording,
+                    claims_path=claims_path,
+                    judge=judge,
+                    on_progress=advance,
+                )
+            else:
+                built = cluster.verify_many(
+                    pairs,
+                    settings,
+                    recording=recording,
+                    claims_path=claims_path,
+                    on_progress=advance,
+                )
     options = _report_options(fail_verdicts, reviewer)
     reports: list[tuple[Path, Report]] = []
     for (path, _, _), report in zip(inputs, built, strict=True):
@@ -411,6 +443,70 @@ def _parse_verdicts(text: str) -> frozenset[Verdict]:
     return frozenset(Verdict(word) for word in words)
 
 
+def _is_url(argument: str) -> bool:
+    """Whether a command-line input is a web address rather than a path."""
+    return re.match(r"https?://", argument, re.IGNORECASE) is not None
+
+
+def _expand_inputs(arguments: Sequence[str], urls_file: Path | None) -> list[Path | str]:
+    """The inputs of ``verify`` in order: URLs as given (then those of ``--urls``), paths and
+    the Markdown files of directories; each once."""
+    items = [*arguments, *(_read_url_list(urls_file) if urls_file is not None else [])]
+    if not items:
+        raise UsageError("give an article: a Markdown file, a directory, a URL or --urls FILE")
+    expanded: list[Path | str] = []
+    for item in items:
+        if _is_url(item):
+            expanded.append(item)
+        else:
+            expanded += _expand_articles([Path(item)])
+    return list(dict.fromkeys(expanded))
+
+
+def _read_url_list(path: Path) -> list[str]:
+    """The addresses in a ``--urls`` file: one a line; blank lines and ``#`` comments skipped."""
+    urls: list[str] = []
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if not _is_url(words[0]) or (len(words) > 1 and not words[1].startswith("#")):
+            raise UsageError(
+                f"line {number} of {path} is not one http(s) URL: {line.strip()[:80]!r}; "
+                "write one address a line (comments start with #)"
+            )
+        urls.append(words[0])
+    if not urls:
+        raise UsageError(f"{path} lists no URL; write one http(s) address a line")
+    return urls
+
+
+def _fetch_web_articles(
+    items: Sequence[Path | str], settings: Any, recording: Recording
+) -> dict[str, Article | FactcheckError]:
+    """The published articles among the inputs, fetched together: each URL's Article, or the
+    error that says why none could be read."""
+    from factcheck.pipeline import load_web_articles
+
+    urls = [item for item in items if isinstance(item, str)]
+    if not urls:
+        return {}
+    return dict(zip(urls, load_web_articles(urls, settings, recording=recording), strict=True))
+
+
+def _load_input(item: Path | str, fetched: dict[str, Article | FactcheckError]) -> Article:
+    """One input of ``verify`` as an article: a Markdown file read, or a published article
+    (fetched by ``_fetch_web_articles``); a FactcheckError says why it cannot be."""
+    from factcheck.claims import load_article
+
+    if isinstance(item, Path):
+        return load_article(item)
+    loaded = fetched[item]
+    if isinstance(loaded, FactcheckError):
+        raise loaded
+    return loaded
+
+
 def _expand_articles(paths: Sequence[Path]) -> list[Path]:
     """Files as given; directories become the Markdown files inside them, sorted."""
     expanded: list[Path] = []
@@ -439,7 +535,7 @@ def default_cassette(article: Path) -> Path | None:
 
 
 def _recording(
-    paths: Sequence[Path], cassette: Path | None, record_mode: str | None, offline: bool
+    paths: Sequence[Path | str], cassette: Path | None, record_mode: str | None, offline: bool
 ) -> Recording:
     from factcheck.pipeline import Recording
 
@@ -448,7 +544,7 @@ def _recording(
             raise UsageError(
                 f"--offline replays only; it cannot be combined with --record-mode {record_mode}"
             )
-        if cassette is None and len(paths) == 1:
+        if cassette is None and len(paths) == 1 and isinstance(paths[0], Path):
             cassette = default_cassette(paths[0])
         return Recording(cassette=cassette, record_mode="none", offline=True)
     if cassette is None:
@@ -485,9 +581,19 @@ def _write(
     return write_reports(report, out_dir, formats, options)
 
 
-def _report_dir_name(path: Path, done: Sequence[tuple[Path, Report]]) -> str:
-    """A directory name per article: its stem, or its folder for claims/<name>/article.md."""
-    name = path.stem if path.stem != "article" else path.resolve().parent.name
+def _report_dir_name(path: Path | str, done: Sequence[tuple[Path, Report]]) -> str:
+    """A directory name per article: its stem, or its folder for claims/<name>/article.md;
+    for a URL, the last part of its path (else its host), made safe for a file name."""
+    if isinstance(path, str):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(path)
+        segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        stem = segment.rsplit(".", 1)[0] if "." in segment else segment
+        name = re.sub(r"[^\w.-]+", "-", stem or parts.hostname or "article").strip("-.")[:80]
+        name = name or "article"
+    else:
+        name = path.stem if path.stem != "article" else path.resolve().parent.name
     taken = {target.name for target, _ in done}
     candidate, number = name, 2
     while candidate in taken:

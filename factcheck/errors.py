@@ -5,7 +5,7 @@ cannot use at all, and the CLI turns each into one ``Error: ...`` line and exit 
 
     FactcheckError
     ├── InputError            an article, claim set or report that cannot be read
-    │   ├── ArticleError      missing, a directory, binary, not text
+    │   ├── ArticleError      missing, a directory, binary, not text; a page not fetched
     │   ├── ClaimSetError     a claim set YAML that does not parse or does not fit the article
     │   └── ReportFileError   a saved report.json that cannot be re-rendered
     ├── CassetteError         a cassette that does not parse, or replay that cannot proceed

@@ -1,4 +1,5 @@
-"""verify(article, claims, settings) -> Report, and verify_many: the stages wired together.
+"""verify(article, claims, settings) -> Report, and verify_many: the stages wired together;
+load_web_articles: published articles by their addresses.
 
 The stages are imported inside the functions that use them, so ``factcheck --help`` and the
 light modules (models, errors, settings) load without httpx, numpy or the dictionaries.
@@ -9,18 +10,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from factcheck._clock import utc_now
+from factcheck.errors import ArticleError
 from factcheck.models import Article, Claim, ClaimResult, Report, Source, SourceStatus
 from factcheck.settings import Settings
 from factcheck.version import __version__
 
 if TYPE_CHECKING:
-    from factcheck.fetch import HostLimiter
+    from factcheck.fetch import HostLimiter, Page
     from factcheck.judge import Executor
 
 
@@ -70,6 +72,79 @@ def record_command(article: Article, claims_path: Path | None, recording: Record
     return shlex.join(words)
 
 
+@contextlib.contextmanager
+def recorded(recording: Recording, *, shown_as: Path | None = None) -> Iterator[None]:
+    """The cassette open for what the block fetches; a block inside another ``recorded`` block
+    uses the cassette already open. A run that fetches article pages and then their sources
+    wraps both in one block: the cassette is read once and written once, with everything."""
+    from factcheck.fetch import active_cassette, cassette
+
+    if active_cassette() is not None:
+        yield
+        return
+    with cassette(recording.cassette, recording.record_mode, recording.offline, shown_as=shown_as):
+        yield
+
+
+def load_web_articles(
+    urls: Sequence[str], settings: Settings, *, recording: Recording | None = None
+) -> list[Article | ArticleError]:
+    """Published articles by their addresses (``factcheck verify URL``), fetched together
+    through the fetcher sources go through. For each URL, in order: its Article (the page's
+    main text, the links of its body as citations), or the ArticleError that says why none
+    could be read (the page could not be fetched, is not a web page, or has no text)."""
+    from factcheck.fetch import fetch_pages
+
+    with recorded(recording or Recording()):
+        pages = fetch_pages(urls, settings.fetch)
+    return [_web_article(url, page) for url, page in zip(urls, pages, strict=True)]
+
+
+def _web_article(url: str, page: Page) -> Article | ArticleError:
+    from factcheck.claims import web_article
+    from factcheck.extract import UnsupportedContent, webpage_from_body
+
+    source = page.source
+    if not source.ok:
+        hint = (
+            "; --allow-private lets pages on this machine or a private network through"
+            if source.status is SourceStatus.FORBIDDEN_ADDRESS
+            else ""
+        )
+        return ArticleError(
+            f"{url}: the article could not be fetched ({source.status.value}: "
+            f"{source.reason}){hint}"
+        )
+    if not page.body:
+        return ArticleError(
+            f"{url} was read through the {source.via} route, not as a web page: "
+            "give the address of an article's page"
+        )
+    try:
+        read = webpage_from_body(page.body, page.content_type, page.base_url)
+    except UnsupportedContent as exc:
+        return ArticleError(f"{url}: {exc}; give the address of an article's web page")
+    try:
+        article = web_article(
+            read.markdown,
+            url,
+            title=read.title,
+            author=read.author,
+            published=read.published,
+            page_urls=[page.base_url, source.final_url, read.canonical],
+        )
+    except ArticleError as exc:
+        return exc
+    if not article.sentences:
+        return ArticleError(
+            f"{url}: no article text was found on the page ({read.extractor}); "
+            "give the address of the article itself, not of a front or list page"
+        )
+    if source.via == "wayback":
+        article = replace(article, warnings=(f"{url}: {source.reason}", *article.warnings))
+    return article
+
+
 def fetch(
     urls: Sequence[str],
     settings: Settings,
@@ -83,10 +158,10 @@ def fetch(
     """Fetch each URL (ids S1, S2, ... in order), through the cassette when one is given;
     ``limiter`` keeps the per-host limits (a cluster's, shared by its workers), and
     ``shown_as`` names the cassette in reasons when ``recording.cassette`` is a copy of it."""
-    from factcheck.fetch import cassette, fetch_sources
+    from factcheck.fetch import fetch_sources
 
     requests = [(f"S{number}", url) for number, url in enumerate(urls, start=1)]
-    with cassette(recording.cassette, recording.record_mode, recording.offline, shown_as=shown_as):
+    with recorded(recording, shown_as=shown_as):
         return fetch_sources(
             requests,
             settings.fetch,

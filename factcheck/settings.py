@@ -96,3 +96,23 @@ class Settings:
 
     fetch: FetchSettings = field(default_factory=FetchSettings)
     match: MatchSettings = field(default_factory=MatchSettings)
+
+
+# --- reading a published article's page (factcheck verify URL; extract._webpage) -------------
+
+# Below this many characters of body text trafilatura "found little", and the page's article
+# (or main part, or body) is read directly instead: the figure extract._html uses for sources.
+ARTICLE_LITTLE_TEXT = 250
+# ... counting each Chinese or Japanese character as this many: it carries about what a short
+# English word does (a news paragraph in Chinese is a third as long as its translation).
+ARTICLE_CJK_WEIGHT = 3
+# A part of the page named or tagged as furniture (a footer, a comment thread) is dropped only
+# when it holds at most this share of the page's text: more is a badly named wrapper around
+# the article itself.
+ARTICLE_FURNITURE_MAX_SHARE = 0.4
+# A paragraph whose text is more than this share link text, with more than one link, is a menu
+# or a list of other stories (what extract._html's fallback reader drops too), not prose.
+ARTICLE_LINK_LIST_SHARE = 0.6
+# A note marker ("[1]") cites the outside link of the element it jumps to only when that element
+# holds at most this many characters: a note, not a section of the page ("Jump to content").
+ARTICLE_NOTE_MAX_CHARS = 1000

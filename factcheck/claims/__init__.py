@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from factcheck.claims._article import load_article, parse_article
     from factcheck.claims._claims import dump_claim_set, extract_claims, load_claim_set
     from factcheck.claims._dates import find_dates
+    from factcheck.claims._web import web_article
 
 __all__ = [
     "dump_claim_set",
@@ -24,6 +25,7 @@ __all__ = [
     "load_article",
     "load_claim_set",
     "parse_article",
+    "web_article",
 ]
 
 __getattr__ = exports(
@@ -36,5 +38,6 @@ __getattr__ = exports(
         "load_article": "_article",
         "load_claim_set": "_claims",
         "parse_article": "_article",
+        "web_article": "_web",
     },
 )

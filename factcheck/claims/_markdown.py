@@ -83,7 +83,7 @@ _INLINE = re.compile(
     rf"|(?P<lclose>\]\({_URL_PART}\)|\]\[[^\]\n]*\])"
     r"|(?P<autolink><https?://[^>\s]+>)"
     r"|(?P<html></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)"
-    r"|(?P<escape>\\[\\`*_{}\[\]()#+\-.!|~>])"
+    r"|(?P<escape>\\[\\`*_{}\[\]()#+\-.!|~<>])"
     r"|(?P<strong>\*\*)"
     r"|(?P<code>`+)"
     r"|(?P<emopen>(?<![\w*])\*(?=[^\s*]))"

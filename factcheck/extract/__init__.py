@@ -1,4 +1,5 @@
-"""Extraction: a fetched body (HTML, PDF, JSON, text) -> its main text as passages.
+"""Extraction: a fetched body (HTML, PDF, JSON, text) -> its main text as passages; a published
+article's page -> its body as Markdown with the body's links.
 
 The names below import their private module on first use: importing the package is light.
 """
@@ -17,8 +18,18 @@ if TYPE_CHECKING:
         load_parser,
     )
     from factcheck.extract._passages import split_passages
+    from factcheck.extract._webpage import WebPage, read_webpage, webpage_from_body
 
-__all__ = ["Document", "UnsupportedContent", "extract_document", "load_parser", "split_passages"]
+__all__ = [
+    "Document",
+    "UnsupportedContent",
+    "WebPage",
+    "extract_document",
+    "load_parser",
+    "read_webpage",
+    "split_passages",
+    "webpage_from_body",
+]
 
 __getattr__ = exports(
     __name__,
@@ -28,5 +39,8 @@ __getattr__ = exports(
         "extract_document": "_document",
         "load_parser": "_document",
         "split_passages": "_passages",
+        "WebPage": "_webpage",
+        "read_webpage": "_webpage",
+        "webpage_from_body": "_webpage",
     },
 )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urljoin
 
 import lxml.html
 
 from factcheck.extract._passages import normalize_space
 
-__all__ = ["page_metadata", "without_site_name"]
+__all__ = ["canonical_url", "page_metadata", "time_published", "without_site_name"]
 
 
 def _meta(tree: lxml.html.HtmlElement, *names: str) -> str:
@@ -82,3 +83,35 @@ def page_metadata(tree: lxml.html.HtmlElement) -> tuple[str, str, str]:
             "",
         )
     return title, author, published[:10] if re.match(r"\d{4}-\d\d-\d\d", published) else ""
+
+
+def time_published(tree: lxml.html.HtmlElement) -> str:
+    """The published date a page shows in ``<time datetime>`` (YYYY-MM-DD), or "": the one
+    marked ``pubdate`` or ``itemprop="datePublished"`` first, else the first inside the
+    article, else the first on the page."""
+    marked = "//time[@datetime][@pubdate or @itemprop='datePublished']"
+    inside = "//article//time[@datetime] | //main//time[@datetime]"
+    for path in (marked, inside, "//time[@datetime]"):
+        for element in tree.xpath(path):
+            value = (element.get("datetime") or "").strip()
+            if re.match(r"\d{4}-\d\d-\d\d", value):
+                return value[:10]
+    return ""
+
+
+def canonical_url(tree: lxml.html.HtmlElement, base: str) -> str:
+    """The page's own address as it names it (``<link rel="canonical">``, else ``og:url``),
+    absolute, or ""."""
+    hrefs = [
+        element.get("href") or ""
+        for element in tree.xpath("//link[@href]")
+        if "canonical" in (element.get("rel") or "").lower().split()
+    ]
+    for href in [*hrefs, _meta(tree, "og:url")]:
+        href = href.strip()
+        if href:
+            try:
+                return str(urljoin(base, href))
+            except ValueError:
+                continue
+    return ""

@@ -11,19 +11,31 @@ from typing import TYPE_CHECKING
 from factcheck._lazy import exports
 
 if TYPE_CHECKING:
-    from factcheck.fetch._fetch import fetch_sources
+    from factcheck.fetch._fetch import Page, fetch_pages, fetch_sources
     from factcheck.fetch._limits import HostLimiter, LocalHostLimiter
-    from factcheck.fetch._recording import cassette, check_cassette
+    from factcheck.fetch._recording import active_cassette, cassette, check_cassette
 
-__all__ = ["HostLimiter", "LocalHostLimiter", "cassette", "check_cassette", "fetch_sources"]
+__all__ = [
+    "HostLimiter",
+    "LocalHostLimiter",
+    "Page",
+    "active_cassette",
+    "cassette",
+    "check_cassette",
+    "fetch_pages",
+    "fetch_sources",
+]
 
 __getattr__ = exports(
     __name__,
     {
         "HostLimiter": "_limits",
         "LocalHostLimiter": "_limits",
+        "Page": "_fetch",
+        "active_cassette": "_recording",
         "cassette": "_recording",
         "check_cassette": "_recording",
+        "fetch_pages": "_fetch",
         "fetch_sources": "_fetch",
     },
 )

@@ -15,8 +15,8 @@ import datetime as dt
 import importlib
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import httpx
 
@@ -26,6 +26,8 @@ from factcheck.fetch._limits import HostLimiter
 from factcheck.fetch._transfer import Failure, Fetcher, Response, open_fetcher
 from factcheck.models import Source, SourceStatus
 from factcheck.settings import FetchSettings
+
+_T = TypeVar("_T")
 
 # Statuses the Wayback Machine may help with (a refused address or a replay miss never).
 WAYBACK_STATUSES = frozenset(
@@ -60,7 +62,59 @@ def fetch_sources(
     return _run(coroutine)
 
 
-def _run(coroutine: Coroutine[Any, Any, list[Source]]) -> list[Source]:
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page fetched to be read as a whole (a published article), not only as a source: the
+    Source the fetcher made of it (status, reason, provenance, main text) and, when that is ok,
+    the body it read, with its content type and the address its relative links resolve
+    against (where redirects ended; the original address for a Wayback capture)."""
+
+    source: Source
+    body: bytes = b""
+    content_type: str = ""
+    base_url: str = ""
+
+
+def fetch_pages(
+    urls: Sequence[str],
+    settings: FetchSettings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[Page]:
+    """Fetch pages as ``fetch_sources`` fetches links (address guard, retries, walls, the
+    Wayback Machine for an unreadable page, the active cassette), keeping each body read.
+    One Page per URL, in order; a URL given twice is fetched once."""
+    return _run(_fetch_pages(urls, settings, transport))
+
+
+async def _fetch_pages(
+    urls: Sequence[str], settings: FetchSettings, transport: httpx.AsyncBaseTransport | None
+) -> list[Page]:
+    _start_extracting()
+    async with open_fetcher(settings, transport) as fetcher:
+
+        async def one(url: str) -> Page:
+            kept: list[Response] = []
+            source = await fetch_one(fetcher, url, None, kept)
+            if not source.ok or not kept:
+                return Page(source)
+            response = kept[-1]
+            base = source.url if source.via == "wayback" else response.final_url
+            return Page(source, response.body, response.content_type, base)
+
+        distinct = list(dict.fromkeys(urls))
+        pages = dict(zip(distinct, await asyncio.gather(*map(one, distinct)), strict=True))
+    return [pages[url] for url in urls]
+
+
+def _start_extracting() -> None:
+    """Two worker threads for parsing, and the extractors loaded first (see ``_fetch_all``)."""
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=2, thread_name_prefix="extract"))
+    importlib.import_module("factcheck.extract._document")
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -72,7 +126,7 @@ def _run(coroutine: Coroutine[Any, Any, list[Source]]) -> list[Source]:
         return pool.submit(context.run, _run_loop, coroutine).result()
 
 
-def _run_loop(coroutine: Coroutine[Any, Any, list[Source]]) -> list[Source]:
+def _run_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
     with asyncio.Runner() as runner:
         runner.get_loop().set_exception_handler(_quiet_interrupts)
         return runner.run(coroutine)
@@ -98,15 +152,13 @@ async def _fetch_all(
     for source_id, url in requests:
         ids_by_url.setdefault(url, []).append(source_id)
     done: dict[str, Source] = {}
-    loop = asyncio.get_running_loop()
     # Parsing pages is CPU work: two worker threads do it, so the event loop, which only needs
     # the GIL now and then, keeps the transfers moving (a pool per core would starve it).
-    loop.set_default_executor(ThreadPoolExecutor(max_workers=2, thread_name_prefix="extract"))
-    # Load the extractors here, before any worker thread exists: importing them in a thread while
-    # the loop imports httpx/vcrpy internals raced into half-initialised modules (urllib3). The
-    # parser libraries only some bodies need (trafilatura, pypdf) are loaded on this thread
-    # too, when the first such body arrives (sites.read_document).
-    importlib.import_module("factcheck.extract._document")
+    # The extractors are loaded before any worker thread exists: importing them in a thread
+    # while the loop imports httpx/vcrpy internals raced into half-initialised modules
+    # (urllib3). The parser libraries only some bodies need (trafilatura, pypdf) are loaded on
+    # this thread too, when the first such body arrives (sites.read_document).
+    _start_extracting()
     async with open_fetcher(settings, transport, limiter) as fetcher:
 
         async def one(url: str) -> None:
@@ -120,9 +172,15 @@ async def _fetch_all(
     return [replace(done[url], id=source_id) for source_id, url in requests]
 
 
-async def fetch_one(fetcher: Fetcher, url: str, reference_date: dt.date | None) -> Source:
+async def fetch_one(
+    fetcher: Fetcher,
+    url: str,
+    reference_date: dt.date | None,
+    kept: list[Response] | None = None,
+) -> Source:
     """One link through its site route (or a plain GET), then the Wayback Machine if the page
-    could not be read."""
+    could not be read. ``kept`` collects each response a plain GET read into an ok Source (the
+    last one is the body of the Source returned)."""
     # A link that does not parse or that the guard refuses never reaches the site routes
     # (they parse it too) nor the Wayback Machine: one bad link must not abort the run.
     refused = fetcher.refuse(url)
@@ -134,22 +192,27 @@ async def fetch_one(fetcher: Fetcher, url: str, reference_date: dt.date | None) 
     document = sites.documentcloud_ref(url)
     if document is not None:
         return await sites.fetch_documentcloud(fetcher, url, document)
-    source = await read_page(fetcher, url)
+    source = await read_page(fetcher, url, kept=kept)
     if fetcher.settings.wayback and source.status in WAYBACK_STATUSES:
 
         async def read_capture(capture_url: str) -> Source:
-            return await read_page(fetcher, capture_url, via="wayback")
+            return await read_page(fetcher, capture_url, via="wayback", kept=kept)
 
         source = await sites.wayback_fallback(fetcher, source, reference_date, read_capture)
     return source
 
 
-async def read_page(fetcher: Fetcher, url: str, *, via: str = "direct") -> Source:
-    """GET a page and judge what came back."""
+async def read_page(
+    fetcher: Fetcher, url: str, *, via: str = "direct", kept: list[Response] | None = None
+) -> Source:
+    """GET a page and judge what came back (the response is added to ``kept`` when ok)."""
     result = await fetcher.get(url)
     if isinstance(result, Failure):
         return sites.failed_source(url, result, via)
-    return await page_source(url, result, via, fetcher.settings)
+    source = await page_source(url, result, via, fetcher.settings)
+    if kept is not None and source.ok:
+        kept.append(result)
+    return source
 
 
 async def page_source(url: str, response: Response, via: str, settings: FetchSettings) -> Source:

@@ -75,6 +75,9 @@ def active() -> ActiveCassette | None:
     return _ACTIVE.get()
 
 
+active_cassette = active  # the public name (factcheck.fetch.active_cassette)
+
+
 def record_hint(path: Path | None) -> str:
     """The command that records missing traffic into a cassette, where a network exists."""
     target = str(path) if path is not None else "FILE.yaml"

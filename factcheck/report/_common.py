@@ -26,7 +26,9 @@ __all__ = [
     "claim_url",
     "clean_text",
     "fragment_id",
+    "from_the_web",
     "is_located",
+    "line_of",
     "not_obtained",
     "safe_url",
     "shorten",
@@ -106,6 +108,21 @@ def is_located(result: ClaimResult, text: str) -> bool:
     """Whether the claim's span points at a stretch of the article text."""
     start, end = result.claim.span
     return 0 <= start < end <= len(text)
+
+
+def from_the_web(report: Report) -> bool:
+    """Whether the article was read from a published page (``factcheck verify URL``): its text
+    is then the page's body written as Markdown, and a line number in it points at nothing a
+    reader has, so reports name the page instead."""
+    return report.article.path.lower().startswith(("http://", "https://"))
+
+
+def line_of(report: Report, result: ClaimResult) -> int | None:
+    """The claim's 1-based line in the article file; None when it is not located there or the
+    article is a web page (``from_the_web``)."""
+    if from_the_web(report) or not is_located(result, report.article.text):
+        return None
+    return claim_line(report.article.text, result.claim.span[0])
 
 
 def claim_line(text: str, offset: int) -> int:

@@ -42,11 +42,11 @@ from factcheck.report._common import (
     article_file,
     best_evidence,
     blank_bad_chars,
-    claim_line,
     claim_text,
     clean_text,
     fragment_id,
     is_located,
+    line_of,
     not_obtained,
     safe_url,
 )
@@ -113,7 +113,8 @@ class _ClaimView:
     sign: str
     reason: str
     score: float
-    line: int | None
+    line: int | None  # None: not located, or the article is a web page (no file lines)
+    located: bool
     kinds: tuple[str, ...]
     anchors: tuple[str, ...]
     quotes: tuple[_QuoteView, ...]
@@ -346,9 +347,8 @@ def _claim_view(
         sign=VERDICT_SIGNS[result.verdict],
         reason=clean_text(result.reason),
         score=result.score,
-        line=claim_line(report.article.text, claim.span[0])
-        if is_located(result, report.article.text)
-        else None,
+        line=line_of(report, result),
+        located=is_located(result, report.article.text),
         kinds=tuple(kind.value for kind in claim.kinds),
         anchors=tuple(f"{a.text} → {a.norm}" for a in claim.anchors),
         quotes=quotes,

@@ -20,7 +20,7 @@ from factcheck.report._common import (
     claim_line,
     claim_text,
     clean_text,
-    is_located,
+    line_of,
     shorten,
 )
 
@@ -67,8 +67,9 @@ def render_junit(report: Report, options: ReportOptions) -> str:
             "file": clean_text(path),
             "time": "0",
         }
-        if is_located(result, report.article.text):
-            attrs["line"] = str(claim_line(report.article.text, claim.span[0]))
+        line = line_of(report, result)
+        if line is not None:
+            attrs["line"] = str(line)
         case = ET.SubElement(suite, "testcase", attrs)
         body = _describe(result, report)
         if result.verdict in options.fail_on:
@@ -117,7 +118,7 @@ def github_annotations(report: Report, options: ReportOptions) -> list[str]:
             continue
         level = "error" if result.verdict in options.fail_on else "warning"
         props = {"file": path}
-        if is_located(result, text):
+        if line_of(report, result) is not None:
             start, end = result.claim.span
             props["line"] = str(claim_line(text, start))
             props["endLine"] = str(claim_line(text, end - 1))

@@ -20,10 +20,11 @@ from factcheck.report._common import (
     ReportOptions,
     article_file,
     best_evidence,
-    claim_line,
     claim_text,
     clean_text,
+    from_the_web,
     is_located,
+    line_of,
     not_obtained,
     safe_url,
     shorten,
@@ -128,15 +129,18 @@ def render_markdown(report: Report, options: ReportOptions) -> str:
     lines.append("")
 
     if report.results:
-        lines += ["| Claim | Verdict | Line | Text |", "|---|---|---:|---|"]
+        web = from_the_web(report)  # a page has no lines to point at: no Line column
+        lines += (
+            ["| Claim | Verdict | Text |", "|---|---|---|"]
+            if web
+            else ["| Claim | Verdict | Line | Text |", "|---|---|---:|---|"]
+        )
         for result in report.results:
             claim = result.claim
-            line = (
-                claim_line(article.text, claim.span[0]) if is_located(result, article.text) else ""
-            )
+            line = "" if web else f" {line_of(report, result) or ''} |"
             lines.append(
                 f"| [{escape_md(claim.id)}](#{_anchor(claim.id)}) | {_verdict(result.verdict)} "
-                f"| {line} | {escape_md(shorten(claim_text(claim.text), 80))} |"
+                f"|{line} {escape_md(shorten(claim_text(claim.text), 80))} |"
             )
         lines.append("")
 
@@ -181,11 +185,13 @@ def _claim_section(
 ) -> list[str]:
     claim = result.claim
     text = report.article.text
-    where = (
-        f"{_code(article_file(report, options))} line {claim_line(text, claim.span[0])}"
-        if is_located(result, text)
-        else "not located in the article text"
-    )
+    line = line_of(report, result)
+    if line is not None:
+        where = f"{_code(article_file(report, options))} line {line}"
+    elif is_located(result, text):  # a web page: no lines to point at
+        where = f"on the page {_code(article_file(report, options))}"
+    else:
+        where = "not located in the article text"
     out = [
         f'<a id="{_anchor(claim.id)}"></a>',
         "",
