@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from factcheck._lazy import exports
 
 if TYPE_CHECKING:
+    from factcheck.judge._answers import assess_answers, passage_source
     from factcheck.judge._batch import judge_jsonl
     from factcheck.judge._embed import one_thread_each
     from factcheck.judge._parallel import Batch, assess_batches
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Batch",
     "WarmJudge",
+    "assess_answers",
     "assess_batches",
     "assess_claims",
     "candidate_sources",
@@ -38,6 +40,7 @@ __all__ = [
     "judge_jsonl",
     "label_for",
     "one_thread_each",
+    "passage_source",
     "provenance",
     "rank_evidence",
     "source_sentences",
@@ -49,6 +52,7 @@ __getattr__ = exports(
     {
         "Batch": "_parallel",
         "WarmJudge": "_warm",
+        "assess_answers": "_answers",
         "assess_batches": "_parallel",
         "assess_claims": "_verdict",
         "candidate_sources": "_verdict",
@@ -57,6 +61,7 @@ __getattr__ = exports(
         "judge_jsonl": "_batch",
         "label_for": "_verdict",
         "one_thread_each": "_embed",
+        "passage_source": "_answers",
         "provenance": "_verdict",
         "rank_evidence": "_verdict",
         "source_sentences": "_verdict",
