@@ -179,6 +179,14 @@ def _ratio(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _of(part: int, whole: int) -> str:
+    return f"{part} of {whole}"
+
+
 def _verdict(verdict: Verdict) -> str:
     return f"{VERDICT_SIGNS[verdict]} {VERDICT_WORDS[verdict]}"
 
@@ -193,6 +201,8 @@ def check_word(check: CitationCheck, result: SentenceResult) -> str:
         return "needed with the others"
     if result.supported:
         return "irrelevant"
+    if check.verdict is Verdict.UNVERIFIABLE:
+        return "not obtained"
     return "does not support it"
 
 
@@ -206,8 +216,8 @@ def render_answer_markdown(report: AnswerReport) -> str:
     lines = [
         f"# Citation check: {escape_md(report.path)}",
         "",
-        f"{len(report.answers)} answers checked"
-        + (f", {len(report.rejected)} lines rejected" if report.rejected else "")
+        f"{_count(len(report.answers), 'answer', 'answers')} checked"
+        + (f", {_count(len(report.rejected), 'line', 'lines')} rejected" if report.rejected else "")
         + f" · citation recall **{_ratio(total.recall)}** ({total.supported} of "
         f"{total.sentences} sentences fully supported by their citations) · citation precision "
         f"**{_ratio(total.precision)}** ({total.contributing} of {total.citations} citations "
@@ -239,8 +249,8 @@ def render_answer_markdown(report: AnswerReport) -> str:
     lines.append("")
     if total.unverifiable:
         lines += [
-            f"{total.unverifiable} sentences are unverifiable: sources they cite were not "
-            "obtained, so recall and precision are lower bounds.",
+            f"{_count(total.unverifiable, 'sentence is', 'sentences are')} unverifiable: "
+            "sources they cite were not obtained, so recall and precision are lower bounds.",
             "",
         ]
     if report.record_command:
@@ -350,22 +360,22 @@ def render_answer_summary(report: AnswerReport, console: Console) -> None:
 
     total = report.scores
     table = Table(title="Citations", title_justify="left", show_footer=True)
-    table.add_column("Answer", footer="all")
-    table.add_column("Sentences", justify="right", footer=str(total.sentences))
-    table.add_column("Supported", justify="right", footer=str(total.supported))
+    table.add_column("Answer", footer="all", overflow="fold")
+    table.add_column(
+        "Supported sentences", justify="right", footer=_of(total.supported, total.sentences)
+    )
     table.add_column("Recall", justify="right", footer=_ratio(total.recall))
-    table.add_column("Citations", justify="right", footer=str(total.citations))
-    table.add_column("Contrib.", justify="right", footer=str(total.contributing))
+    table.add_column(
+        "Contributing citations", justify="right", footer=_of(total.contributing, total.citations)
+    )
     table.add_column("Precision", justify="right", footer=_ratio(total.precision))
     for result in report.answers:
         s = result.scores
         table.add_row(
             Text(result.answer.id),
-            str(s.sentences),
-            str(s.supported),
+            _of(s.supported, s.sentences),
             _ratio(s.recall),
-            str(s.citations),
-            str(s.contributing),
+            _of(s.contributing, s.citations),
             _ratio(s.precision),
         )
     console.print(table)
