@@ -39,8 +39,9 @@ __all__ = ["looks_like_answers", "parse_answer", "parse_answers", "split_answer"
 
 ANSWER_KEYS = ("answer", "output")  # ALCE result files call the answer "output"
 SOURCE_KEYS = ("sources", "docs")  # ALCE calls the passages "docs"
-# A citation marker: [1], [1, 2], [1-3] (not a link's text "[1](url)", not "[[1]]").
-MARKER = re.compile(rf"(?<![!\\\[])\[(?P<n>{NUMBERS})\](?![(:\]])")
+# A citation marker: [1], [1, 2], [1-3], and a link whose text is a number, [2](url), which
+# articles read as a citation too (not "[[1]]", not a definition "[1]: url").
+MARKER = re.compile(rf"(?<![!\\\[])\[(?P<n>{NUMBERS})\](?![:\]])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _SHOWN = 60  # characters of a bad value quoted in an error
 
