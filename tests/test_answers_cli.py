@@ -399,3 +399,20 @@ def test_the_example_cassette_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
     assert lines(out) == lines(EXAMPLE_CASSETTE)
     metadata = yaml.safe_load(EXAMPLE_CASSETTE.read_text())["metadata"]
     assert "loopback" in metadata["recorded_from"]
+
+
+def test_model_nli_judges_answers_and_names_its_licence(tmp_path: Path) -> None:
+    """--model nli works as on verify: the report names the entailment model and its
+    non-commercial licence, and every sentence has a verdict."""
+    answers = write_answers(tmp_path / "answers.jsonl", INLINE)
+    result = run(
+        "verify", answers, "--model", "nli", "--out", tmp_path / "out", cwd=tmp_path,
+        guard=NO_NETWORK,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = report_json(tmp_path / "out")
+    assert data["judge"]["model"].startswith("nli: ")
+    assert "non-commercial" in data["judge"]["licence"]
+    assert "non-commercial" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert len(verdicts(data)[0]) == 3
+    assert verdicts(data)[0][0] == "supported"

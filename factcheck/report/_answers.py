@@ -249,8 +249,8 @@ def render_answer_markdown(report: AnswerReport) -> str:
     lines.append("")
     if total.unverifiable:
         lines += [
-            f"{_count(total.unverifiable, 'sentence is', 'sentences are')} unverifiable: "
-            "sources they cite were not obtained, so recall and precision are lower bounds.",
+            f"{_count(total.unverifiable, 'sentence is', 'sentences are')} unverifiable "
+            "(a source cited was not obtained): recall and precision are lower bounds.",
             "",
         ]
     if report.record_command:
