@@ -364,3 +364,40 @@ def test_the_real_judge_finds_the_passage_that_supports() -> None:
     ]
     assert sentence.evidence and sentence.evidence[0].source_id == "1"
     assert "1889" in sentence.evidence[0].quote
+
+
+def test_reports_escape_untrusted_text_and_keep_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """report.md carries no raw HTML or table break from an answer, and report.json has the
+    documented fields, with the worked example's figures."""
+    from factcheck.report import dumps_answer_report, render_answer_markdown
+
+    hostile = _line(
+        id="<b>x</b>|y",
+        question="<script>alert(1)</script>",
+        answer="Alpha | beta [1].",
+        sources=[{"id": 1, "title": "<i>t</i>", "text": "alpha beta"}],
+    )
+    report = _assess(monkeypatch, WORKED, hostile)
+    markdown = render_answer_markdown(report)
+    assert "<script>" not in markdown and "<b>" not in markdown and "<i>" not in markdown
+    assert "Alpha \\| beta." in markdown
+    data = json.loads(dumps_answer_report(report))
+    assert data["kind"] == "answers" and data["schema_version"] == 1
+    assert set(data) >= {"tool_version", "generated_at", "judge", "summary", "answers", "rejected"}
+    worked = data["answers"][0]
+    assert worked["scores"]["citation_recall"] == 0.5
+    assert worked["scores"]["citation_precision"] == round(5 / 9, 4)
+    sentence = worked["sentences"][2]
+    assert sentence["missing_citations"] == ["4"]
+    assert sentence["citation_checks"] == [
+        {
+            "source_id": "4",
+            "found": False,
+            "verdict": None,
+            "score": 0.0,
+            "supports": False,
+            "contributes": False,
+            "reason": "the answer has no source with this id",
+        }
+    ]
+    assert data["summary"]["mean_citation_recall"] == round((0.5 + 1) / 2, 4)

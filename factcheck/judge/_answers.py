@@ -172,14 +172,20 @@ def assess_answers(
                     rest = tuple(j for j in cited if j != i)
                     second[(a, s, rest)] = _join(rest, by_id)
     verdicts.update(_judge(answers, second, settings, processes))
-    results = []
-    for a, (answer, sources) in enumerate(answers):
-        sentences = tuple(
-            _sentence_result(sentence, {k[2]: v for k, v in verdicts.items() if k[:2] == (a, s)})
-            for s, sentence in enumerate(answer.sentences)
+    by_sentence: dict[tuple[int, int], dict[Subset, tuple[ClaimResult, _Joined]]] = {}
+    for (a, s, subset), judged in verdicts.items():
+        by_sentence.setdefault((a, s), {})[subset] = judged
+    return [
+        AnswerResult(
+            answer,
+            tuple(sources),
+            tuple(
+                _sentence_result(sentence, by_sentence.get((a, s), {}))
+                for s, sentence in enumerate(answer.sentences)
+            ),
         )
-        results.append(AnswerResult(answer, tuple(sources), sentences))
-    return results
+        for a, (answer, sources) in enumerate(answers)
+    ]
 
 
 def _first_round(sentence: AnswerSentence) -> list[Subset]:

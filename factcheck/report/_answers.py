@@ -42,7 +42,7 @@ from factcheck.models import (
     Verdict,
 )
 from factcheck.report._common import VERDICT_WORDS, safe_url, shorten
-from factcheck.report._md import VERDICT_SIGNS, escape_md
+from factcheck.report._md import VERDICT_SIGNS, _link, escape_md
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -329,7 +329,7 @@ def _answer_section(result: AnswerResult) -> list[str]:
     for source in sources.values():
         where = source.title or source.url
         label = escape_md(shorten(where, 70))
-        shown = f"[{label}](<{source.url}>)" if safe_url(source.url) else label
+        shown = _link(label, source.url) if safe_url(source.url) else label
         out.append(
             f"| {_cite(source.id)} | `{source.status.value}` | {escape_md(source.via)} "
             f"| {shown} | {escape_md(source.reason)} |"
@@ -347,7 +347,7 @@ def _cite(source_id: str) -> str:
 
 def _source_link(source_id: str, url: str) -> str:
     label = _cite(source_id)
-    return f"[{label}](<{url}>)" if url and safe_url(url) else label
+    return _link(label, url) if url and safe_url(url) else label
 
 
 # --- terminal and files -----------------------------------------------------------------------
