@@ -23,7 +23,7 @@ from factcheck.version import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from factcheck.models import Article, Claim, Report, Source
+    from factcheck.models import Article, Claim, RejectedLine, Report, Source
     from factcheck.pipeline import Recording
     from factcheck.report import ReportOptions
 
@@ -36,6 +36,9 @@ EXIT_INTERRUPTED = 130
 FORMATS = ("md", "json", "html", "claimreview", "junit")
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+ANSWERS_SUFFIXES = (".jsonl", ".ndjson")
+MAX_ANSWERS_BYTES = 200_000_000  # ALCE's largest answer files, passages inline, run to ~50 MB
+SNIFF_BYTES = 1_000_000  # read to tell an answers file by its first line
 MAX_CLAIM_SET_BYTES = 20_000_000  # a claim set of 100,000 claims is ~15 MB
 
 # Options that several commands share, declared once.
@@ -174,6 +177,13 @@ def extract(article: str, output: Path | None, allow_private: bool) -> None:
     show_default=True,
     help="Seconds each request may take (connect + read).",
 )
+@click.option(
+    "--answers",
+    "answers_file",
+    is_flag=True,
+    help="ARTICLES is an answers JSONL file (AI answers citing sources [n]); "
+    "recognised by itself when it ends in .jsonl or holds answers.",
+)
 @_model_option
 @_scheduler_option
 @_fail_on_option
@@ -195,6 +205,7 @@ def verify(
     fail_on: str,
     reviewer: str,
     quiet: bool,
+    answers_file: bool = False,
 ) -> None:
     """Fetch the links ARTICLES cite, judge each claim, and write the reports.
 
@@ -203,7 +214,9 @@ def verify(
     its citations (never its navigation, related stories, share buttons or footer). Several
     articles share one fetch of each distinct link and get one report directory each, plus an
     index. With --scheduler, each article is fetched, extracted and judged by a worker of a
-    Dask cluster (cassettes are replayed there, not recorded).
+    Dask cluster (cassettes are replayed there, not recorded). An answers JSONL file (one AI
+    answer a line, citing its sources with [n]) gets each sentence judged against the passages
+    it cites, with citation recall and precision.
 
     \b
     Example:
@@ -211,7 +224,22 @@ def verify(
           --claims claims/openai-leadership-2024-08-08/claims.yaml --offline \\
           --cassette cassettes/openai-leadership-2024-08-08.yaml --fail-on contradicted
       factcheck verify https://example.com/news/story.html --out report/
+      factcheck verify answers.jsonl --out answers-report/
     """
+    if answers_file or (not any(map(_is_url, articles)) and _is_answers(list(map(Path, articles)))):
+        if scheduler is not None:
+            raise UsageError("an answers file is checked on this machine; drop --scheduler")
+        _verify_answers(
+            list(map(Path, articles)),
+            claims_path=claims_path,
+            out_dir=out_dir,
+            formats=formats,
+            recording=_recording(articles, cassette, record_mode, offline),
+            settings=_settings(timeout=timeout, allow_private=allow_private, model=model),
+            fail_on=_parse_verdicts(fail_on),
+            quiet=quiet,
+        )
+        return
     from factcheck.judge import WarmJudge
 
     format_list = _parse_formats(formats)
@@ -507,6 +535,25 @@ def _load_input(item: Path | str, fetched: dict[str, Article | FactcheckError]) 
     return loaded
 
 
+def _is_answers(paths: Sequence[Path]) -> bool:
+    """Whether the one input is an answers file: it ends in .jsonl, or it is no Markdown file
+    and its first line is a JSON object with an answer."""
+    if len(paths) != 1 or not paths[0].is_file():
+        return any(path.suffix.lower() in ANSWERS_SUFFIXES for path in paths)
+    if paths[0].suffix.lower() in ANSWERS_SUFFIXES:
+        return True
+    if paths[0].suffix.lower() in ARTICLE_SUFFIXES:
+        return False
+    from factcheck.claims import looks_like_answers
+
+    try:
+        with paths[0].open("rb") as handle:
+            head = handle.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return looks_like_answers(head)
+
+
 def _expand_articles(paths: Sequence[Path]) -> list[Path]:
     """Files as given; directories become the Markdown files inside them, sorted."""
     expanded: list[Path] = []
@@ -605,6 +652,105 @@ def _exit_for(fail_on: frozenset[Verdict], reports: Sequence[Report]) -> None:
     hits = {result.verdict for report in reports for result in report.results} & fail_on
     if hits:
         raise SystemExit(EXIT_FAIL_ON)
+
+
+def _verify_answers(
+    paths: Sequence[Path],
+    *,
+    claims_path: Path | None,
+    out_dir: Path,
+    formats: str,
+    recording: Recording,
+    settings: Any,
+    fail_on: frozenset[Verdict],
+    quiet: bool,
+) -> None:
+    """``verify`` on an answers file: read it (a bad line is reported and skipped, the other
+    answers are checked, and the run ends with exit 2), check, write md/json, exit as verify."""
+    from factcheck.claims import parse_answers
+    from factcheck.pipeline import verify_answers
+    from factcheck.report import ANSWER_FORMATS, render_answer_summary, write_answer_reports
+
+    if len(paths) != 1:
+        raise UsageError("an answers file is checked on its own; give it as the only input")
+    if claims_path is not None:
+        raise UsageError("--claims applies to articles, not to an answers file; drop --claims")
+    source = click.get_current_context().get_parameter_source("formats")
+    wanted = _parse_formats(formats)
+    if source is click.core.ParameterSource.DEFAULT:
+        wanted = [fmt for fmt in wanted if fmt in ANSWER_FORMATS]
+    elif [fmt for fmt in wanted if fmt not in ANSWER_FORMATS]:
+        raise UsageError(
+            f"an answers report comes as {', '.join(ANSWER_FORMATS)}; "
+            f"choose from those in --format, not {formats}"
+        )
+    path = paths[0]
+    if not path.is_file():
+        what = "is a directory" if path.is_dir() else "does not exist"
+        raise UsageError(f"{path} {what}; give the answers JSONL file")
+    lines, undecodable = _answer_lines(path)
+    answers, parsed_rejects = parse_answers(lines, str(path))
+    rejected = tuple(sorted((*undecodable, *parsed_rejects), key=lambda r: r.line))
+    for line in rejected:
+        _echo_error(f"{line.error} (skipped; the other answers were checked)")
+    if not answers:
+        raise UsageError(f"{path} holds no answer that could be read; fix the errors above")
+    console = _console(quiet)
+    urls = {s.url for a in answers for s in a.sources if s.url and not s.text.strip()}
+    with _progress(console, len(urls)) as advance:
+        report = verify_answers(
+            str(path),
+            answers,
+            settings,
+            rejected=rejected,
+            recording=recording,
+            on_progress=advance,
+        )
+    write_answer_reports(report, out_dir, wanted)
+    if console is not None:
+        render_answer_summary(report, console)
+        if report.record_command:
+            console.print(
+                "Some sources are not in the cassette. Record them where a network exists with:",
+                markup=False,
+            )
+            console.print(f"  {report.record_command}", markup=False, soft_wrap=True)
+        console.print(f"Report written to {out_dir}/", markup=False)
+    if rejected:
+        raise SystemExit(EXIT_BAD_INPUT)
+    verdicts = {r.verdict for a in report.answers for r in a.sentences}
+    if verdicts & fail_on:
+        raise SystemExit(EXIT_FAIL_ON)
+
+
+def _answer_lines(path: Path) -> tuple[list[tuple[int, str]], list[RejectedLine]]:
+    """An answers file's numbered lines, read as UTF-8 (a BOM allowed) within the size cap, and
+    the lines that are not UTF-8 (each an error of its own)."""
+    from factcheck.errors import InputError
+    from factcheck.models import RejectedLine
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_ANSWERS_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}; check the path") from exc
+    if len(data) > MAX_ANSWERS_BYTES:
+        raise InputError(
+            f"{path} is larger than {MAX_ANSWERS_BYTES // 1_000_000} MB; "
+            "split it into several files"
+        )
+    lines: list[tuple[int, str]] = []
+    bad: list[RejectedLine] = []
+    for number, raw in enumerate(data.splitlines(), start=1):
+        try:
+            lines.append((number, raw.decode("utf-8-sig" if number == 1 else "utf-8")))
+        except UnicodeDecodeError as exc:
+            bad.append(
+                RejectedLine(
+                    number, f"{path} line {number}: not UTF-8 ({exc.reason}); save it as UTF-8"
+                )
+            )
+    return lines, bad
 
 
 def _console(quiet: bool) -> Console | None:

@@ -7,6 +7,7 @@ cannot use at all, and the CLI turns each into one ``Error: ...`` line and exit 
     ├── InputError            an article, claim set or report that cannot be read
     │   ├── ArticleError      missing, a directory, binary, not text; a page not fetched
     │   ├── ClaimSetError     a claim set YAML that does not parse or does not fit the article
+    │   ├── AnswersError      an answers JSONL line that is not an answer with its sources
     │   └── ReportFileError   a saved report.json that cannot be re-rendered
     ├── CassetteError         a cassette that does not parse, or replay that cannot proceed
     ├── OutputError           a report that cannot be written (unwritable directory, disk full)
@@ -42,6 +43,10 @@ class ArticleError(InputError):
 
 class ClaimSetError(InputError):
     """The claim set cannot be loaded."""
+
+
+class AnswersError(InputError):
+    """A line of an answers file cannot be read as an answer."""
 
 
 class ReportFileError(InputError):

@@ -233,3 +233,167 @@ class Report:
         """Verdict counts, every verdict word present (zero when absent)."""
         counts = Counter(result.verdict for result in self.results)
         return {verdict.value: counts.get(verdict, 0) for verdict in Verdict}
+
+
+# --- AI answers with sources (``factcheck verify answers.jsonl``) ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSource:
+    """A source an answer cites by number: a URL to fetch, or a passage given inline."""
+
+    id: str  # the n of its [n] markers, as a string ("1")
+    url: str = ""  # fetched when no text is given
+    title: str = ""
+    text: str = ""  # the passage given inline: nothing is fetched
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSentence:
+    """One sentence of an answer, its [n] markers taken out, with the sources they cite."""
+
+    claim: Claim  # the sentence as a claim: text without markers, span in Answer.text
+    citations: tuple[str, ...]  # source ids its markers name that the answer has, in order
+    missing: tuple[str, ...] = ()  # ids its markers name that the answer's sources lack
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One line of an answers file: a question, the answer's text and the sources it cites."""
+
+    id: str
+    text: str  # the answer as given, markers included; every span points into it
+    sources: tuple[AnswerSource, ...]
+    sentences: tuple[AnswerSentence, ...]
+    question: str = ""
+    line: int = 0  # its line in the file
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedLine:
+    """A line of an answers file that could not be read as an answer, and why."""
+
+    line: int
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitationCheck:
+    """One citation of a sentence: the sentence against that passage alone, and whether the
+    citation contributes to its support (citation precision)."""
+
+    source_id: str
+    found: bool  # the answer has a source with this id
+    verdict: Verdict | None  # against this passage alone; None when not found
+    score: float = 0.0
+    reason: str = ""
+    contributes: bool = False
+
+    @property
+    def supports(self) -> bool:
+        """Whether this passage alone fully supports the sentence."""
+        return self.verdict is Verdict.SUPPORTED
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceResult:
+    """A sentence's verdict against the passages it cites, together, and each citation's part."""
+
+    sentence: AnswerSentence
+    verdict: Verdict
+    score: float
+    reason: str
+    evidence: tuple[Evidence, ...] = ()  # quotes; source_id is the cited source's id
+    citations: tuple[CitationCheck, ...] = ()  # one per marker number, found or not
+    supported: bool = False  # fully supported by its citations (citation recall)
+
+
+@dataclass(frozen=True, slots=True)
+class CitationScores:
+    """Citation recall and precision counts (ALCE): recall is the share of sentences fully
+    supported by their citations, precision the share of citations that contribute."""
+
+    sentences: int = 0
+    supported: int = 0
+    citations: int = 0
+    contributing: int = 0
+    unverifiable: int = 0  # sentences whose cited sources were not obtained
+
+    @property
+    def recall(self) -> float:
+        return self.supported / self.sentences if self.sentences else 0.0
+
+    @property
+    def precision(self) -> float:
+        # ALCE scores an answer that cites nothing 0, not undefined.
+        return self.contributing / self.citations if self.citations else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    """One answer checked: its sources as obtained (ids as the answer numbers them) and each
+    sentence's result."""
+
+    answer: Answer
+    sources: tuple[Source, ...]
+    sentences: tuple[SentenceResult, ...]
+
+    @property
+    def scores(self) -> CitationScores:
+        return CitationScores(
+            sentences=len(self.sentences),
+            supported=sum(result.supported for result in self.sentences),
+            citations=sum(len(result.citations) for result in self.sentences),
+            contributing=sum(c.contributes for r in self.sentences for c in r.citations),
+            unverifiable=sum(r.verdict is Verdict.UNVERIFIABLE for r in self.sentences),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReport:
+    """Everything one run over an answers file found: each answer's sentences and scores, and
+    the lines that could not be read."""
+
+    path: str
+    answers: tuple[AnswerResult, ...]
+    tool_version: str
+    generated_at: str  # ISO 8601, UTC
+    rejected: tuple[RejectedLine, ...] = ()
+    cassette: str = ""
+    record_command: str = ""
+    judge_model: str = ""
+    judge_licence: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Sentence verdict counts, every verdict word present (zero when absent)."""
+        counts = Counter(r.verdict for answer in self.answers for r in answer.sentences)
+        return {verdict.value: counts.get(verdict, 0) for verdict in Verdict}
+
+    @property
+    def scores(self) -> CitationScores:
+        """The counts over every answer (recall and precision over all sentences and
+        citations; ``mean_recall``/``mean_precision`` average the answers, as ALCE does)."""
+        each = [answer.scores for answer in self.answers]
+        return CitationScores(
+            sentences=sum(s.sentences for s in each),
+            supported=sum(s.supported for s in each),
+            citations=sum(s.citations for s in each),
+            contributing=sum(s.contributing for s in each),
+            unverifiable=sum(s.unverifiable for s in each),
+        )
+
+    @property
+    def mean_recall(self) -> float:
+        """Citation recall averaged over the answers (ALCE's figure)."""
+        return (
+            sum(a.scores.recall for a in self.answers) / len(self.answers) if self.answers else 0.0
+        )
+
+    @property
+    def mean_precision(self) -> float:
+        """Citation precision averaged over the answers (ALCE's figure)."""
+        if not self.answers:
+            return 0.0
+        return sum(a.scores.precision for a in self.answers) / len(self.answers)

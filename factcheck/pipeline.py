@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 
 from factcheck._clock import utc_now
 from factcheck.errors import ArticleError
-from factcheck.models import Article, Claim, ClaimResult, Report, Source, SourceStatus
+from factcheck.models import (
+    Answer,
+    AnswerReport,
+    Article,
+    Claim,
+    ClaimResult,
+    RejectedLine,
+    Report,
+    Source,
+    SourceStatus,
+)
 from factcheck.settings import Settings
 from factcheck.version import __version__
 
@@ -291,3 +301,56 @@ def verify_many(
         return build_reports(
             jobs, settings, recording=recording, claims_path=claims_path, judge=judge
         )
+
+
+def verify_answers(
+    path: str,
+    answers: Sequence[Answer],
+    settings: Settings,
+    *,
+    rejected: Sequence[RejectedLine] = (),
+    recording: Recording | None = None,
+    on_progress: Callable[[Source], None] | None = None,
+) -> AnswerReport:
+    """Check an answers file's answers: fetch the sources given by URL (each distinct URL once;
+    inline passages are never fetched), judge every sentence against the passages it cites,
+    and gather the report (``rejected``: the file's lines that were not answers)."""
+    from factcheck.judge import assess_answers, passage_source, provenance
+
+    recording = recording or Recording()
+    urls = list(
+        dict.fromkeys(s.url for a in answers for s in a.sources if not s.text.strip() and s.url)
+    )
+    fetched = {
+        source.url: source for source in fetch(urls, settings, recording, on_progress=on_progress)
+    }
+    pairs: list[tuple[Answer, list[Source]]] = []
+    for answer in answers:
+        sources = []
+        for given in answer.sources:
+            if given.text.strip():
+                sources.append(passage_source(given.id, given.text, given.title, given.url))
+            else:
+                source = fetched[given.url]
+                sources.append(replace(source, id=given.id, title=source.title or given.title))
+        pairs.append((answer, sources))
+    results = assess_answers(pairs, settings.match)
+    missing = any(s.status is SourceStatus.NOT_RECORDED for s in fetched.values())
+    command = ""
+    if missing:
+        words = ["factcheck", "verify", path]
+        if recording.cassette is not None:
+            words += ["--cassette", str(recording.cassette)]
+        command = shlex.join([*words, "--record-mode", "new_episodes"])
+    model, licence = provenance(settings.match.model)
+    return AnswerReport(
+        path=path,
+        answers=tuple(results),
+        tool_version=__version__,
+        generated_at=utc_now(),
+        rejected=tuple(rejected),
+        cassette=str(recording.cassette) if recording.cassette else "",
+        record_command=command,
+        judge_model=model,
+        judge_licence=licence,
+    )

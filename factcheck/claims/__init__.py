@@ -12,6 +12,7 @@ from factcheck._lazy import exports
 
 if TYPE_CHECKING:
     from factcheck.claims._anchors import find_anchors
+    from factcheck.claims._answers import looks_like_answers, parse_answer, parse_answers
     from factcheck.claims._article import load_article, parse_article
     from factcheck.claims._claims import dump_claim_set, extract_claims, load_claim_set
     from factcheck.claims._dates import find_dates
@@ -24,6 +25,9 @@ __all__ = [
     "find_dates",
     "load_article",
     "load_claim_set",
+    "looks_like_answers",
+    "parse_answer",
+    "parse_answers",
     "parse_article",
     "web_article",
 ]
@@ -37,6 +41,9 @@ __getattr__ = exports(
         "find_dates": "_dates",
         "load_article": "_article",
         "load_claim_set": "_claims",
+        "looks_like_answers": "_answers",
+        "parse_answer": "_answers",
+        "parse_answers": "_answers",
         "parse_article": "_article",
         "web_article": "_web",
     },

@@ -28,6 +28,7 @@ __all__ = [
     "PROMOTION_REASON",
     "Block",
     "body_links",
+    "citation_numbers",
     "reference_sections",
 ]
 
@@ -252,7 +253,7 @@ def _numbered_citations(
             at = bisect.bisect_left(starts, end)
             if at and spans[at - 1][1] > start:
                 continue  # inside a link already found ("[Bloomberg][1]")
-            for number in _numbers(m["n"]):
+            for number in citation_numbers(m["n"]):
                 key = str(number)
                 if key in definitions:
                     used_refs.add(key)
@@ -286,7 +287,7 @@ def _numbered_citations(
     return links
 
 
-def _numbers(marker: str) -> list[int]:
+def citation_numbers(marker: str) -> list[int]:
     """The numbers of a citation marker's text: "1, 3-5" is 1, 3, 4, 5."""
     numbers: list[int] = []
     for part in re.split(r"\s*[,，、]\s*", marker.strip()):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from factcheck._lazy import exports
 
 if TYPE_CHECKING:
+    from factcheck.judge._answers import assess_answers, passage_source
     from factcheck.judge._batch import JudgeItem, JudgeOutcome, judge_jsonl, judge_tasks
     from factcheck.judge._embed import one_thread_each, save_vectors
     from factcheck.judge._executor import Executor, InProcessJudge
@@ -35,6 +36,7 @@ __all__ = [
     "JudgeItem",
     "JudgeOutcome",
     "WarmJudge",
+    "assess_answers",
     "assess_batches",
     "assess_claims",
     "candidate_sources",
@@ -44,6 +46,7 @@ __all__ = [
     "judge_tasks",
     "label_for",
     "one_thread_each",
+    "passage_source",
     "provenance",
     "rank_evidence",
     "save_vectors",
@@ -60,6 +63,7 @@ __getattr__ = exports(
         "JudgeItem": "_batch",
         "JudgeOutcome": "_batch",
         "WarmJudge": "_warm",
+        "assess_answers": "_answers",
         "assess_batches": "_parallel",
         "assess_claims": "_verdict",
         "candidate_sources": "_verdict",
@@ -69,6 +73,7 @@ __getattr__ = exports(
         "judge_tasks": "_batch",
         "label_for": "_verdict",
         "one_thread_each": "_embed",
+        "passage_source": "_answers",
         "provenance": "_verdict",
         "rank_evidence": "_verdict",
         "save_vectors": "_embed",

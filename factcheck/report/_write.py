@@ -27,6 +27,7 @@ __all__ = [
     "FORMATS",
     "ReportOptions",
     "render_report",
+    "write_files",
     "write_index",
     "write_reports",
 ]
@@ -78,6 +79,11 @@ def write_reports(
     in the way or Ctrl-C while writing leaves the old reports (or none), never a mixed set.
     """
     rendered = [(FORMATS[fmt], render_report(report, fmt, options)) for fmt in _known(formats)]
+    return write_files(rendered, out_dir)
+
+
+def write_files(rendered: Sequence[tuple[str, str]], out_dir: Path) -> list[Path]:
+    """Write (file name, text) pairs into out_dir, all or nothing (see ``write_reports``)."""
     _make_dir(out_dir)
     paths = [out_dir / name for name, _ in rendered]
     for path in paths:
