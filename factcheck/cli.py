@@ -226,15 +226,16 @@ def verify(
       factcheck verify https://example.com/news/story.html --out report/
       factcheck verify answers.jsonl --out answers-report/
     """
-    if answers_file or (not any(map(_is_url, articles)) and _is_answers(list(map(Path, articles)))):
+    answer_paths = [] if any(map(_is_url, articles)) else [Path(item) for item in articles]
+    if answers_file or _is_answers(answer_paths):
         if scheduler is not None:
             raise UsageError("an answers file is checked on this machine; drop --scheduler")
         _verify_answers(
-            list(map(Path, articles)),
+            answer_paths,
             claims_path=claims_path,
             out_dir=out_dir,
             formats=formats,
-            recording=_recording(articles, cassette, record_mode, offline),
+            recording=_recording(answer_paths, cassette, record_mode, offline),
             settings=_settings(timeout=timeout, allow_private=allow_private, model=model),
             fail_on=_parse_verdicts(fail_on),
             quiet=quiet,
