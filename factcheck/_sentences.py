@@ -88,7 +88,7 @@ def word_before(text: str, index: int) -> str:
     before it (one newline between them and the stop allowed), from the first letter to a
     letter, at most _LOOKBACK characters back. That is what searching the window for
     ``[A-Za-z](?:[A-Za-z.]*[A-Za-z])?$`` finds; scanning back from the stop costs a few steps
-    where the search tried every start in the window (half the time of splitting a long
+    where the search tried every start in the window (most of the time of splitting a long
     source into sentences)."""
     low = max(0, index - _LOOKBACK)
     end = index

@@ -131,6 +131,8 @@ def detect_script_only(body: bytes, text: str) -> str | None:
     chars = len(text.strip())
     if chars == 0:
         return "the page has no readable text"
-    if chars < 400 and any(phrase in _lower_sample(body) for phrase in _JS_PHRASES):
-        return f"the page shows its text only with JavaScript ({chars} characters without it)"
+    if chars < 400:
+        lowered = _lower_sample(body)
+        if any(phrase in lowered for phrase in _JS_PHRASES):
+            return f"the page shows its text only with JavaScript ({chars} characters without it)"
     return None
