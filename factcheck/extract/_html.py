@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -329,6 +330,16 @@ def _keep(paragraph: str) -> bool:
 
 def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], str, str, str]:
     """(paragraphs, title, author, date) as trafilatura reads the page; empty when it fails."""
+    body, title, author, date = trafilatura_reading(tree, url)
+    paragraphs = _trafilatura_paragraphs(body) if body is not None else []
+    return paragraphs, title, author, date
+
+
+def trafilatura_reading(
+    tree: lxml.html.HtmlElement, url: str, *, links: bool = False
+) -> tuple[Any, str, str, str]:
+    """trafilatura's body tree of the page (None when it fails or finds none; with ``links``,
+    its links kept as ``<ref target=...>``), title, author and date ("" when unknown)."""
     import trafilatura  # loaded by html_text
 
     try:
@@ -338,17 +349,16 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], str,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
+            include_links=links,
             deduplicate=False,
             date_extraction_params={"original_date": True, "extensive_search": False},
         )
     except Exception:  # trafilatura has no error contract; the fallback reads the page
         document = None
     if document is None:
-        return [], "", "", ""
-    body = getattr(document, "body", None)
-    paragraphs = _trafilatura_paragraphs(body) if body is not None else []
+        return None, "", "", ""
     return (
-        paragraphs,
+        getattr(document, "body", None),
         getattr(document, "title", None) or "",
         getattr(document, "author", None) or "",
         getattr(document, "date", None) or "",

@@ -40,6 +40,7 @@ from factcheck.extract._html import (
     _words,
     parse_html,
     prune_boilerplate,
+    trafilatura_reading,
 )
 from factcheck.extract._meta import canonical_url, page_metadata, time_published
 from factcheck.extract._passages import normalize_space
@@ -444,30 +445,10 @@ def _trafilatura_blocks(
     tree: lxml.html.HtmlElement, url: str
 ) -> tuple[list[_Block], str, str, str]:
     """(blocks, title, author, date) of the main text as trafilatura finds it, links kept."""
-    import trafilatura
-
-    try:
-        document = trafilatura.bare_extraction(
-            copy.deepcopy(tree),
-            url=url or None,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_links=True,
-            deduplicate=False,
-            date_extraction_params={"original_date": True, "extensive_search": False},
-        )
-    except Exception:  # trafilatura has no error contract; the fallback reads the page
-        document = None
-    body = getattr(document, "body", None) if document is not None else None
+    body, title, author, date = trafilatura_reading(tree, url, links=True)
     if body is None:
         return [], "", "", ""
-    return (
-        _blocks(body, "ref", "target"),
-        getattr(document, "title", None) or "",
-        getattr(document, "author", None) or "",
-        getattr(document, "date", None) or "",
-    )
+    return _blocks(body, "ref", "target"), title, author, date
 
 
 def _fallback_blocks(tree: lxml.html.HtmlElement) -> list[_Block]:

@@ -42,6 +42,7 @@ from factcheck.models import (
     Verdict,
 )
 from factcheck.report._common import VERDICT_WORDS, safe_url, shorten
+from factcheck.report._json import source_fields
 from factcheck.report._md import VERDICT_SIGNS, _link, escape_md
 
 if TYPE_CHECKING:
@@ -117,18 +118,7 @@ def _answer_to_dict(result: AnswerResult) -> dict[str, Any]:
 
 
 def _source_to_dict(source: Source) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": source.id,
-        "url": source.url,
-        "final_url": source.final_url,
-        "status": source.status.value,
-        "http_status": source.http_status,
-        "reason": source.reason,
-        "via": source.via,
-        "title": source.title,
-        "chars": source.chars,
-        "sha256": source.sha256,
-    }
+    data = source_fields(source)
     if source.via == "inline":
         data["text"] = source.text
     return data

@@ -107,7 +107,8 @@ def _article_to_dict(article: Article) -> dict[str, Any]:
     }
 
 
-def _source_to_dict(source: Source) -> dict[str, Any]:
+def source_fields(source: Source) -> dict[str, Any]:
+    """What every report says of a source: where it is, what came of fetching it, what it is."""
     return {
         "id": source.id,
         "url": source.url,
@@ -119,6 +120,12 @@ def _source_to_dict(source: Source) -> dict[str, Any]:
         "title": source.title,
         "chars": source.chars,
         "sha256": source.sha256,
+    }
+
+
+def _source_to_dict(source: Source) -> dict[str, Any]:
+    return {
+        **source_fields(source),
         "author": source.author,
         "published": source.published,
         "content_type": source.content_type,
