@@ -289,7 +289,9 @@ class ClusterJudge:
     def judge_pairs(self, tasks: Iterable[Task], model: str) -> Iterator[JudgeOutcome]:
         """``factcheck judge``'s lines in chunks of ``chunk_pairs``, judged by the workers (each
         parses its own lines), in input order."""
-        chunks = _chunks(tasks, self._cluster.settings.chunk_pairs)
+        from factcheck.judge import chunk_tasks
+
+        chunks = chunk_tasks(tasks, self._cluster.settings.chunk_pairs)
         for outcomes in self._cluster.map_ordered(_judge_chunk, ((c, model) for c in chunks)):
             yield from outcomes
 
@@ -485,17 +487,6 @@ def _quiet_logs() -> None:
     for name in [*logging.root.manager.loggerDict, "distributed"]:
         if name == "distributed" or name.startswith("distributed."):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-
-
-def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
-    chunk: list[Task] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _is_cluster_failure(exc: BaseException) -> bool:

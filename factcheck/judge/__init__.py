@@ -12,7 +12,13 @@ from factcheck._lazy import exports
 
 if TYPE_CHECKING:
     from factcheck.judge._answers import assess_answers, passage_source
-    from factcheck.judge._batch import JudgeItem, JudgeOutcome, judge_jsonl, judge_tasks
+    from factcheck.judge._batch import (
+        JudgeItem,
+        JudgeOutcome,
+        chunk_tasks,
+        judge_jsonl,
+        judge_tasks,
+    )
     from factcheck.judge._embed import one_thread_each, save_vectors
     from factcheck.judge._executor import Executor, InProcessJudge
     from factcheck.judge._parallel import Batch, assess_batches
@@ -40,6 +46,7 @@ __all__ = [
     "assess_batches",
     "assess_claims",
     "candidate_sources",
+    "chunk_tasks",
     "fragment_url",
     "judge_claim",
     "judge_jsonl",
@@ -67,6 +74,7 @@ __getattr__ = exports(
         "assess_batches": "_parallel",
         "assess_claims": "_verdict",
         "candidate_sources": "_verdict",
+        "chunk_tasks": "_batch",
         "fragment_url": "_verdict",
         "judge_claim": "_verdict",
         "judge_jsonl": "_batch",

@@ -101,7 +101,8 @@ def judge_tasks(tasks: Sequence[Task], model: str = DEFAULT_MODEL) -> list[Judge
     return [_judge_task(task, model) for task in tasks]
 
 
-def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
+def chunk_tasks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    """The tasks in lists of ``size`` (the last one shorter), as they come."""
     chunk: list[Task] = []
     for item in items:
         chunk.append(item)
@@ -145,7 +146,7 @@ def judge_pairs(
     context = multiprocessing.get_context(method)
     pending: deque[AsyncResult[list[JudgeOutcome]]] = deque()
     with context.Pool(workers, initializer=_start_worker) as pool:
-        for batch in _chunks(itertools.chain(head, iterator), chunk):
+        for batch in chunk_tasks(itertools.chain(head, iterator), chunk):
             pending.append(pool.apply_async(judge_tasks, (batch, model)))
             while len(pending) >= workers * 4:
                 yield from pending.popleft().get()
