@@ -242,12 +242,14 @@ def test_a_file_of_only_bad_lines_writes_nothing(tmp_path: Path) -> None:
         (("--format", "html"), "an answers report comes as md, json"),
         (("--claims", "c.yaml"), "--claims applies to articles"),
         (("extra.md",), "checked on its own"),
+        (("--scheduler", "tcp://127.0.0.1:9"), "checked on this machine"),
     ],
 )
 def test_options_that_do_not_apply_are_refused(
     tmp_path: Path, args: tuple[str, ...], words: str
 ) -> None:
-    """Formats an answers report lacks, --claims, or a second input: one error line, exit 2."""
+    """Formats an answers report lacks, --claims, a second input or a cluster: one error line,
+    exit 2."""
     answers = write_answers(tmp_path / "answers.jsonl", INLINE)
     (tmp_path / "extra.md").write_text("# Extra\n\nText.\n")
     result = run("verify", answers, *args, cwd=tmp_path, guard=NO_NETWORK)
