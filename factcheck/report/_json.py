@@ -123,6 +123,17 @@ def source_fields(source: Source) -> dict[str, Any]:
     }
 
 
+def evidence_fields(evidence: Evidence) -> dict[str, Any]:
+    """What every report says of a quote: its source, where to read it, and its score."""
+    return {
+        "source_id": evidence.source_id,
+        "url": evidence.url,
+        "quote": evidence.quote,
+        "score": evidence.score,
+        "fragment_url": evidence.fragment_url,
+    }
+
+
 def _source_to_dict(source: Source) -> dict[str, Any]:
     return {
         **source_fields(source),
@@ -160,16 +171,7 @@ def _result_to_dict(result: ClaimResult) -> dict[str, Any]:
         "score": result.score,
         "reason": result.reason,
         "evidence": [
-            {
-                "source_id": ev.source_id,
-                "url": ev.url,
-                "quote": ev.quote,
-                "score": ev.score,
-                "fragment_url": ev.fragment_url,
-                "start": ev.start,
-                "end": ev.end,
-            }
-            for ev in result.evidence
+            {**evidence_fields(ev), "start": ev.start, "end": ev.end} for ev in result.evidence
         ],
         "source_urls": list(claim.source_urls),
         "anchors": [_anchor_to_dict(anchor) for anchor in claim.anchors],
