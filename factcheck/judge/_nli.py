@@ -93,6 +93,7 @@ class _WheelFile:
         at += 4 * count
         blob = bytes(data[at : at + blob_len])
         bounds = offsets.tolist()
+        self.longest_piece = int(np.diff(offsets).max())  # in bytes
         self.pieces = [
             blob[bounds[i] : bounds[i + 1]].decode("utf-8", "surrogateescape") for i in range(count)
         ]
@@ -143,14 +144,13 @@ class _Tokenizer:
     vocabulary piece holds the word-start mark except at its start), cached by word."""
 
     def __init__(self, wheel: _WheelFile) -> None:
-        self.vocab = {
-            piece: (index, score)
-            for index, (piece, score) in enumerate(zip(wheel.pieces, wheel.scores, strict=True))
-            if piece and index != wheel.unk
-        }
+        self.vocab = dict(zip(wheel.pieces, range(len(wheel.pieces))))  # piece -> id
+        for never in ("", wheel.pieces[wheel.unk]):  # pieces are distinct
+            self.vocab.pop(never, None)
+        self.scores = wheel.scores
         self.unk, self.bos, self.eos, self.pad = wheel.unk, wheel.bos, wheel.eos, wheel.pad
         self.unk_score = min(wheel.scores) - 10.0
-        self.max_bytes = max(len(p.encode("utf-8", "surrogateescape")) for p in wheel.pieces)
+        self.max_bytes = wheel.longest_piece
         self.table = wheel.norm
         self.words: dict[str, list[int]] = {}
 
@@ -173,8 +173,8 @@ class _Tokenizer:
                 if starts[end] - starts[i] > self.max_bytes:
                     break
                 hit = self.vocab.get(word[i:end])
-                if hit is not None and best[i] + hit[1] > best[end]:
-                    best[end], piece[end], back[end] = best[i] + hit[1], hit[0], i
+                if hit is not None and best[i] + self.scores[hit] > best[end]:
+                    best[end], piece[end], back[end] = best[i] + self.scores[hit], hit, i
             if best[i] + self.unk_score > best[i + 1]:
                 best[i + 1], piece[i + 1], back[i + 1] = best[i] + self.unk_score, -1, i
         ids: list[int] = []
