@@ -49,6 +49,7 @@ from factcheck.judge._nli import (  # noqa: E402
     padded,
     pair_ids,
 )
+from factcheck.lang import has_cjk  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "train"
 FILES = ("xnli_test_15.jsonl", "ocnli.jsonl", "sick.jsonl")
@@ -78,17 +79,13 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 
 def _joined(texts: list[str]) -> str:
     """Sentences as one passage: each ends in a full stop, and Chinese ones take no space."""
-    ended = [t if t[-1:] in ".!?。！？\"'”" else t + ("。" if _is_cjk(t) else ".") for t in texts]
-    return "".join(ended) if all(map(_is_cjk, ended)) else " ".join(ended)
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    ended = [t if t[-1:] in ".!?。！？\"'”" else t + ("。" if has_cjk(t) else ".") for t in texts]
+    return "".join(ended) if all(map(has_cjk, ended)) else " ".join(ended)
 
 
 class Shaper:
-    """Reshapes plain NLI items like the judge's inputs, drawing on ``premises`` (the other
-    premises of the same set and language) and ``items`` (the same set's items by label).
+    """Reshapes plain NLI items like the judge's inputs, drawing on ``others`` (the other
+    premises of the same set and language) and ``by_label`` (the same set's items by label).
 
     * in context: the premise among other premises, in a random place, up to a random token
       budget, as the sentence that settles a claim sits in a window of a page;
