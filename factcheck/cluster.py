@@ -43,11 +43,11 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from factcheck import _clock
 from factcheck.errors import ClusterError, FactcheckError, UsageError
+from factcheck.judge import ClosedOnExit
 from factcheck.models import Article, Claim, ClaimResult, Report, Source
 from factcheck.settings import ClusterSettings, FetchSettings, MatchSettings, Settings
 
@@ -96,7 +96,7 @@ def connect(address: str, settings: ClusterSettings | None = None) -> Cluster:
     return cluster
 
 
-class Cluster:
+class Cluster(ClosedOnExit):
     """A connected client and what it sends to the workers; a context manager (``close``)."""
 
     def __init__(self, client: Client, address: str, settings: ClusterSettings) -> None:
@@ -209,17 +209,6 @@ class Cluster:
         """Close the client (the scheduler and workers go on running)."""
         with contextlib.suppress(Exception):  # a scheduler already gone
             self.client.close(timeout=self.settings.connect_timeout)
-
-    def __enter__(self) -> Cluster:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _ship_cassette(self, path: Path | None) -> tuple[str, Future[Any] | None] | None:
         """The cassette's bytes, sent once to every worker (None: no cassette named), and

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         judge_tasks,
     )
     from factcheck.judge._embed import one_thread_each, save_vectors
-    from factcheck.judge._executor import Executor, InProcessJudge
+    from factcheck.judge._executor import ClosedOnExit, Executor, InProcessJudge
     from factcheck.judge._parallel import Batch, assess_batches
     from factcheck.judge._verdict import (
         assess_claims,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Batch",
+    "ClosedOnExit",
     "Executor",
     "InProcessJudge",
     "JudgeItem",
@@ -65,6 +66,7 @@ __getattr__ = exports(
     __name__,
     {
         "Batch": "_parallel",
+        "ClosedOnExit": "_executor",
         "Executor": "_executor",
         "InProcessJudge": "_executor",
         "JudgeItem": "_batch",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Self
 
 from factcheck.models import Claim, ClaimResult
 from factcheck.settings import MatchSettings
@@ -41,7 +41,25 @@ class Executor(Protocol):
         ...
 
 
-class InProcessJudge:
+class ClosedOnExit:
+    """``with`` for what has a ``close``: leaving the block closes it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class InProcessJudge(ClosedOnExit):
     """Judging in this process, over its cores (``assess_batches``, ``judge_pairs``)."""
 
     def __init__(self, settings: MatchSettings, *, processes: int | None = None) -> None:
@@ -63,14 +81,3 @@ class InProcessJudge:
 
     def close(self) -> None:
         """Nothing is left running between calls."""
-
-    def __enter__(self) -> InProcessJudge:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -17,9 +17,9 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING
 
+from factcheck.judge._executor import ClosedOnExit
 from factcheck.models import Claim, ClaimResult
 from factcheck.settings import MatchSettings
 
@@ -40,7 +40,7 @@ def can_fork() -> bool:
     return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
-class WarmJudge:
+class WarmJudge(ClosedOnExit):
     """A judge forked at once, to load the model; ``expect`` tells it the claims (one set per
     article), ``assess`` gives it their sources and takes the results. A context manager:
     leaving it stops the process if it is still running."""
@@ -124,17 +124,6 @@ class WarmJudge:
             with contextlib.suppress(OSError, EOFError):
                 return self._connection.recv()
         return None
-
-    def __enter__(self) -> WarmJudge:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _serve(
